@@ -1,0 +1,1 @@
+"""Language data, alias tables, lexicons and code maps (read with importlib.resources)."""

@@ -1,0 +1,6 @@
+"""dates stage (to be implemented)."""
+from __future__ import annotations
+
+
+def extract(doc, record) -> list:
+    return []

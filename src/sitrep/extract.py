@@ -1,0 +1,85 @@
+"""Extract stage: documents → `sitrep/1` records, through `nlp.pipe` in batches.
+
+Each stage is a function over the spaCy `Doc` and the record built so far; it returns its own
+field and never changes another stage's. The order below is the data flow.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import __version__, claims, dates, entities, events, places, quotes, relations
+from .aliases import AliasTable
+from .ingest import Document
+from .nlp.pipeline import load_pipeline, model_version
+from .record import DocumentMeta, ErrorRecord, Record
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 16
+MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts are refused per document
+
+
+@dataclass
+class Extractor:
+    """A loaded pipeline plus alias table; build one per process and reuse it."""
+
+    alias_files: tuple[str, ...] = ()
+
+    @cached_property
+    def aliases(self) -> AliasTable:
+        return AliasTable.load(self.alias_files)
+
+    @cached_property
+    def nlp(self) -> Language:
+        return load_pipeline(self.alias_files)
+
+    @cached_property
+    def version(self) -> str:
+        return f"sitrep-{__version__}+{model_version(self.nlp)}+aliases-{self.aliases.digest}"
+
+    def record(self, doc: Doc, meta: Document) -> Record:
+        record = Record(
+            extractor_version=self.version,
+            document=DocumentMeta(id=meta.id, source=meta.source, url=meta.url, title=meta.title,
+                                  published=meta.published, language=meta.language, chars=len(meta.text)),
+        )
+        record.entities = entities.extract(doc, self.aliases)
+        record.places = places.extract(doc, record)
+        record.dates = dates.extract(doc, record)
+        record.quotes = quotes.extract(doc, record)
+        record.claims = claims.extract(doc, record)
+        record.relations = relations.extract(doc, record)
+        record.events = events.extract(doc, record)
+        return Record.model_validate(record.model_dump(by_alias=True))
+
+    def run(self, items: Iterable[Document | ErrorRecord], batch_size: int = BATCH_SIZE,
+            ) -> Iterator[Record | ErrorRecord]:
+        """Records in input order; a document that fails becomes an `ErrorRecord`, never an abort."""
+        def texts() -> Iterator[tuple[str, Document | ErrorRecord]]:
+            for item in items:
+                if isinstance(item, Document) and len(item.text) > MAX_CHARS:
+                    item = ErrorRecord(id=item.id, error=f"text longer than {MAX_CHARS} characters")
+                yield (item.text if isinstance(item, Document) else "", item)
+
+        for doc, item in self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
+            if isinstance(item, ErrorRecord):
+                yield item
+                continue
+            try:
+                yield self.record(doc, item)
+            except Exception as err:  # one document's failure must not cost the batch
+                log.exception("extraction failed for %s", item.id)
+                yield ErrorRecord(id=item.id, error=f"extraction failed: {type(err).__name__}: {err}")
+
+
+def extract_text(text: str, **meta) -> Record:
+    """Convenience for tests and notebooks: one text → one record."""
+    result = next(Extractor().run([Document(id=meta.pop("id", "doc"), text=text, **meta)]))
+    if isinstance(result, ErrorRecord):
+        raise ValueError(result.error)
+    return result
