@@ -36,14 +36,15 @@ def test_ingest_reads_stdin_text_and_jsonl():
 
 def test_ingest_broken_inputs_are_reported_and_the_rest_read(tmp_path):
     (tmp_path / "good.txt").write_text("Fine text.", encoding="utf-8")
-    (tmp_path / "bad.txt").write_bytes(b"caf\xe9 broken \xc3\x28")
+    (tmp_path / "bad.txt").write_bytes(bytes(x for x in range(128, 256) if x not in (0xC2, 0xC3)) * 20)
+    (tmp_path / "latin1.txt").write_bytes("Gunmen shot a café owner in Garissa, police said.".encode("latin-1"))
     (tmp_path / "bin.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (tmp_path / "lines.jsonl").write_text('{"id": "ok", "text": "Yes."}\n{not json\n{"id": "n", "text": 5}\n',
                                           encoding="utf-8")
     items = list(ingest.read([str(tmp_path), str(tmp_path / "missing.txt")]))
     errors = {i.id: i.error for i in items if isinstance(i, ErrorRecord)}
     good = [i.id for i in items if isinstance(i, Document)]
-    assert sorted(good) == ["good", "ok"]
+    assert sorted(good) == ["good", "latin1", "ok"]
     assert "UTF-8" in errors["bad"] and "binary" in errors["bin"]
     assert "invalid JSON" in errors["lines.jsonl:2"] and "text" in errors["n"]
     assert "no such file" in errors["missing"]

@@ -6,6 +6,9 @@ field and never changes another stage's. The order below is the data flow.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Iterator
@@ -22,6 +25,30 @@ from .record import DocumentMeta, ErrorRecord, Record
 log = logging.getLogger(__name__)
 BATCH_SIZE = 16
 MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts are refused per document
+TIME_LIMIT = 30.0  # seconds of sitrep stages per document before it is reported as too slow
+
+
+class DocumentTimeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt a runaway document. Signals only work in the main thread; elsewhere no limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise DocumentTimeout(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -29,6 +56,8 @@ class Extractor:
     """A loaded pipeline plus alias table; build one per process and reuse it."""
 
     alias_files: tuple[str, ...] = ()
+    max_chars: int = MAX_CHARS
+    time_limit: float | None = TIME_LIMIT
 
     @cached_property
     def aliases(self) -> AliasTable:
@@ -62,8 +91,8 @@ class Extractor:
         """Records in input order; a document that fails becomes an `ErrorRecord`, never an abort."""
         def texts() -> Iterator[tuple[str, Document | ErrorRecord]]:
             for item in items:
-                if isinstance(item, Document) and len(item.text) > MAX_CHARS:
-                    item = ErrorRecord(id=item.id, error=f"text longer than {MAX_CHARS} characters")
+                if isinstance(item, Document) and len(item.text) > self.max_chars:
+                    item = ErrorRecord(id=item.id, error=f"text longer than {self.max_chars} characters")
                 yield (item.text if isinstance(item, Document) else "", item)
 
         for doc, item in self.nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
@@ -71,7 +100,11 @@ class Extractor:
                 yield item
                 continue
             try:
-                yield self.record(doc, item)
+                with time_limit(self.time_limit):
+                    record = self.record(doc, item)
+                yield record
+            except DocumentTimeout as err:
+                yield ErrorRecord(id=item.id, error=f"extraction {err}")
             except Exception as err:  # one document's failure must not cost the batch
                 log.exception("extraction failed for %s", item.id)
                 yield ErrorRecord(id=item.id, error=f"extraction failed: {type(err).__name__}: {err}")

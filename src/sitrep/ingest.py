@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,22 +38,62 @@ class Document:
 
 
 def decode(data: bytes, doc_id: str) -> str:
-    """Bytes → text. UTF-8 (with or without BOM) and BOM-marked UTF-16 are accepted."""
-    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
-    if encoding != "utf-16" and b"\x00" in data[:4096]:
+    """Bytes → text: UTF-8 (with or without BOM), BOM-marked UTF-16, else the legacy code page
+    that charset-normalizer finds coherent (Windows-1256 Arabic, Latin-1 …)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").lstrip("\ufeff")
+        except UnicodeDecodeError as err:
+            raise InputError(doc_id, f"not valid UTF-16 at byte {err.start}") from None
+    if b"\x00" in data[:65536]:
         raise InputError(doc_id, "binary content (NUL bytes), not text")
     try:
-        return data.decode(encoding).lstrip("\ufeff")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        label = "UTF-16" if encoding == "utf-16" else "UTF-8"
-        raise InputError(doc_id, f"not valid {label} at byte {err.start}") from None
+        from charset_normalizer import from_bytes
+
+        guess = from_bytes(data[:1_000_000]).best()
+        if guess is None:
+            raise InputError(doc_id, f"not valid UTF-8 at byte {err.start} and no other text encoding fits") from None
+        return str(guess)
+
+
+EN_STOP = frozenset("""a about after against all also an and are as at be been but by for from had has have he her
+his i in into is it its more not of on or our said she that the their there they this to was we were which who will
+with would""".split())
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text. English news passes a cheap stop-word test; only the rest pays for
+    py3langid's model (loaded on first use)."""
+    words = re.findall(r"[^\W\d_]+", text[:20000])
+    if len(words) < 12:
+        return "en"  # too short to tell: give it the benefit of the doubt
+    stop = sum(w.lower() in EN_STOP for w in words) / len(words)
+    ascii_share = sum(w.isascii() for w in words) / len(words)
+    if stop >= 0.2 and ascii_share > 0.9:
+        return "en"
+    import py3langid
+
+    return py3langid.classify(text[:20000])[0]
+
+
+def check_language(doc: Document) -> Document:
+    """sitrep's models are English: other languages are reported, not mis-extracted."""
+    language = detect_language(doc.text) if (doc.language or "en") == "en" else doc.language
+    if language != "en":
+        raise InputError(doc.id, f"language {language!r} is not supported (English only)")
+    return doc
 
 
 def html_to_document(html: str, doc_id: str, **meta) -> Document:
     """Boilerplate removal and metadata through trafilatura."""
     import trafilatura
 
-    result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    try:
+        result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except (RecursionError, ValueError, TypeError) as err:  # pathological markup (deep nesting …)
+        raise InputError(doc_id, f"HTML could not be parsed: {type(err).__name__}") from None
     text = getattr(result, "text", None) if result is not None else None
     if not text or not text.strip():
         raise InputError(doc_id, "HTML page has no extractable article text")
@@ -174,4 +215,8 @@ def read(paths: Iterable[str], published: str | None = None, source: str | None 
         for item in items:
             if isinstance(item, Document):
                 item = replace(item, published=item.published or published, source=item.source or source)
+                try:
+                    item = check_language(item)
+                except InputError as err:
+                    item = err.record()
             yield item

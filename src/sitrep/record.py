@@ -158,3 +158,40 @@ class ErrorRecord(Model):
 
     id: str
     error: str
+
+
+def evidence_problems(record: Record, text: str) -> list[str]:
+    """Every way the record's offsets disagree with the text; empty when all evidence is sound.
+
+    Stages promise that nothing is filled without a span; this is the check tests and the API rely on.
+    """
+    problems = []
+
+    def check(where: str, start: int, end: int, quoted: str | None = None) -> None:
+        if not 0 <= start <= end <= len(text):
+            problems.append(f"{where}: [{start}, {end}) outside the text ({len(text)} chars)")
+        elif quoted is not None and text[start:end] != quoted:
+            problems.append(f"{where}: text {quoted!r} is not the slice {text[start:end]!r}")
+
+    for e in record.entities:
+        for s, t in e.mentions:
+            check(f"entity {e.id}", s, t)
+    for p in record.places:
+        for s, t in p.mentions:
+            check(f"place {p.id}", s, t)
+    for d in record.dates:
+        check(f"date {d.date}", d.start, d.end, d.text)
+    for q in record.quotes:
+        check(f"quote {q.id}", q.start, q.end, q.text)
+    for kind, items in (("event", record.events), ("claim", record.claims)):
+        for item in items:
+            if not item.evidence:
+                problems.append(f"{kind} {item.id}: no evidence span")
+            for ev in item.evidence:
+                check(f"{kind} {item.id}", ev.start, ev.end, ev.text)
+    for r in record.relations:
+        if not r.evidence:
+            problems.append(f"relation {r.subject} {r.predicate} {r.object}: no evidence span")
+        for ev in r.evidence:
+            check(f"relation {r.subject} {r.predicate} {r.object}", ev.start, ev.end, ev.text)
+    return problems
