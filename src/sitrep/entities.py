@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -47,6 +48,14 @@ class Cluster:
     acled: tuple[str, ...] = ()
     aliases: dict[str, None] = field(default_factory=dict)
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    votes: Counter = field(default_factory=Counter)
+
+    @property
+    def final_type(self) -> str:
+        """The alias table's type, else the label most mentions carry (first seen wins a tie)."""
+        if self.actor_id or not self.votes:
+            return self.type
+        return max(self.votes, key=lambda t: (self.votes[t], t == self.type))
 
     @property
     def key(self) -> str:
@@ -98,6 +107,8 @@ def extract(doc: Doc, table: AliasTable) -> list[Entity]:
             elif cluster.type == "PERSON" and len(name.split()) > len(cluster.name.split()):
                 cluster.name = name  # the fuller form of the name becomes canonical
         cluster.aliases[ent.text] = None
+        if ent.label_ in TYPE_OF_LABEL:
+            cluster.votes[TYPE_OF_LABEL[ent.label_]] += 1
         cluster.mentions.append((ent.start_char, ent.end_char))
     entities, seen = [], set()
     for c in clusters:
@@ -105,7 +116,7 @@ def extract(doc: Doc, table: AliasTable) -> list[Entity]:
         while ent_id in seen:
             ent_id += "-2"
         seen.add(ent_id)
-        entities.append(Entity(id=ent_id, name=c.name, type=c.type, aliases=list(c.aliases),
+        entities.append(Entity(id=ent_id, name=c.name, type=c.final_type, aliases=list(c.aliases),
                                mentions=sorted(c.mentions), acled_names=list(c.acled)))
     return entities
 
