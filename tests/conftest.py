@@ -8,6 +8,7 @@ import pytest
 
 from sitrep.extract import Extractor
 from sitrep.ingest import Document
+from .store_fixtures import new_store_url, pg_server, store, store_url  # noqa: F401  (DuckDB + real PostgreSQL)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -1,6 +1,416 @@
-"""events stage (to be implemented)."""
+"""Events stage: clauses that report political violence or protest → ACLED-style events.
+
+1. Candidates. A sentence is a candidate when it holds an event trigger (data/event_triggers.yaml)
+   whose clause is real: not negated, not under a modal or an "if", not the complement of
+   "threaten", "plan", "deny", "fear of" — predictions, plans, denials and hypotheticals are the
+   claims stage's business, not events. Quoted speech that reports an event counts.
+2. Segments. A sentence that only adds detail to the previous candidate of its paragraph (no
+   place, date or distinct weapon of its own: "Two people were killed.") joins its segment, so an
+   event told in three sentences is one event.
+3. Type. The classifier (`sitrep.event_model`, trained on ACLED notes) gives sub-event type
+   probabilities per segment, in one batch per document; lexicon overrides decide the classes the
+   data is too thin for (suicide bombs, air strikes, shelling, grenades...); a capture verb decides
+   by its object: territory (Government regains territory / Non-state actor overtakes territory /
+   Non-violent transfer of territory, by who took it) or weapons (Disrupted weapons use) — one
+   sentence can hold both.
+4. Arguments. Actors from the canonical entities and from generic nouns ("police", "gunmen") named
+   the ACLED way for the country of the event; location from `places.place_for`, date from
+   `dates.date_for`, fatalities from `numbers.fatalities`, CAMEO/PLOVER from data/acled_codes.csv.
+5. One event per sub-event type, place and day (ACLED's unit): duplicates merge their evidence.
+"""
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
 
-def extract(doc, record) -> list:
-    return []
+import numpy as np
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from . import dates, numbers, places
+from .entities import EntityIndex
+from .event_lexicon import Found, Lexicon, Role, is_real, lexicon, side_of_actor, unconfirmed_sentence
+from .event_model import EventModel, arguments, default_model, features, side_of
+from .record import Entity, Event, Record, Span
+
+ACTOR_TYPES = {"ARMED_GROUP", "STATE"}
+NEGATIVE_CLAIMS = {"denied", "uncertain", "predicted", "planned", "refused"}
+TERRITORY = ("Government regains territory", "Non-state actor overtakes territory",
+             "Non-violent transfer of territory")
+WEAPONS = "Disrupted weapons use"
+MIN_NAMED_MENTIONS = 2  # a generic "the militants" stands for the document's armed group if named this often
+
+
+@dataclass
+class Segment:
+    """Consecutive sentences of one paragraph that tell one event."""
+
+    sents: list[SpacySpan]
+    triggers: list[Token]
+
+    @property
+    def start(self) -> int:
+        return self.sents[0].start
+
+    @property
+    def end(self) -> int:
+        return self.sents[-1].end
+
+    @property
+    def start_char(self) -> int:
+        return self.sents[0].start_char
+
+    @property
+    def end_char(self) -> int:
+        return self.sents[-1].end_char
+
+
+@dataclass
+class Typed:
+    """A typed event of a segment, before its arguments are filled in."""
+
+    sub_event_type: str
+    confidence: float
+    agent_tokens: list[Token] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """Per-document state shared by all events of the document."""
+
+    doc: Doc
+    record: Record
+    lex: Lexicon
+    found: Found
+    index: EntityIndex
+
+    def named_for(self, role: Role, country: str | None) -> Entity | None:
+        """The named actor a generic noun stands for: the one ACLED names as this role in the
+        event's country ("our forces" in Libya → the actor coded "Military Forces of Libya"), else
+        the document's most-mentioned armed group of the role's side that is not a foreign state."""
+        template = _acled_name(role, country).lower() if country else None
+        cands = [e for e in self.record.entities
+                 if e.type in ACTOR_TYPES and side_of_actor(e.type, e.acled_names) == role.side]
+        if template:
+            local = [e for e in cands if any(n.lower().startswith(template) for n in e.acled_names)]
+            if local:
+                return max(local, key=lambda e: len(e.mentions))
+        groups = [e for e in cands if e.type != "STATE" and len(e.mentions) >= MIN_NAMED_MENTIONS]
+        return max(groups, key=lambda e: len(e.mentions), default=None)
+
+
+def _real_triggers(sent: SpacySpan, ctx: Context) -> list[Token]:
+    if unconfirmed_sentence(sent, ctx.lex, ctx.found):
+        return []
+    negative = [(e.start, e.end) for c in ctx.record.claims if c.status in NEGATIVE_CLAIMS for e in c.evidence]
+    out = []
+    for s, e in ctx.found.triggers:
+        if not (sent.start <= s and e <= sent.end):
+            continue
+        tok = ctx.doc[s:e].root
+        if tok.dep_ == "amod" or tok.ent_type_ or tok.pos_ == "PROPN":
+            continue  # "injured fighters", "Operation Solid Structure", "21 March": descriptions and names
+        if tok.pos_ == "NOUN" and _background(tok):
+            continue
+        if any(a <= tok.idx < b for a, b in negative) or not is_real(tok, ctx.lex):
+            continue
+        out.append(tok)
+    return out
+
+
+def _background(noun: Token) -> bool:
+    """A trigger noun inside a prepositional phrase names the background ("the end of the battle",
+    "help in the fight against IS"), unless it is coordinated with or attached to a real argument."""
+    while noun.dep_ in ("conj", "appos", "compound"):
+        noun = noun.head
+    return noun.dep_ == "pobj"
+
+
+def _has_own_anchor(sent: SpacySpan, record: Record) -> bool:
+    """A sentence that names its own place or date starts a new event."""
+    a, b = sent.start_char, sent.end_char
+    return any(a <= s < b for p in record.places for s, _ in p.mentions) or any(a <= d.start < b for d in record.dates)
+
+
+def segments(ctx: Context) -> list[Segment]:
+    out: list[Segment] = []
+    prev_sent = None
+    for sent in ctx.doc.sents:
+        triggers = _real_triggers(sent, ctx)
+        if triggers:
+            joined = (out and prev_sent is not None and out[-1].sents[-1] == prev_sent
+                      and "\n" not in ctx.doc.text[prev_sent.end_char:sent.start_char]
+                      and not _has_own_anchor(sent, ctx.record)
+                      and not any(sent.start <= s < sent.end for _, s, _ in ctx.found.overrides))
+            if joined:
+                out[-1].sents.append(sent)
+                out[-1].triggers += triggers
+            else:
+                out.append(Segment([sent], triggers))
+        prev_sent = sent
+    return out
+
+
+def _type_probs(probs: np.ndarray, model: EventModel, ctx: Context) -> dict[str, float]:
+    by_type: dict[str, float] = {}
+    for cls, p in zip(model.classes, probs):
+        code = ctx.lex.codes.get(cls)
+        if code:
+            by_type[code.event_type] = by_type.get(code.event_type, 0.0) + float(p)
+    return by_type
+
+
+def _override(seg: Segment, model_type: str, deaths: int | None, ctx: Context) -> str | None:
+    """The first lexicon override that fires in a real clause of the segment."""
+    for rule_index, s, e in ctx.found.overrides:
+        if not (seg.start <= s and e <= seg.end):
+            continue
+        rule = ctx.lex.overrides[rule_index]
+        if rule.when and model_type not in rule.when:
+            continue
+        if _captured(ctx.doc[s:e].root, ctx):
+            continue  # "seized an ammo store full of mines": weapons taken, not used
+        if rule.unless_deaths and deaths:
+            continue
+        if is_real(ctx.doc[s:e].root, ctx.lex):
+            return rule.sub_event_type
+    return None
+
+
+def _captured(tok: Token, ctx: Context) -> bool:
+    """Whether a noun lies in the object of a capture verb ("seized ... explosives")."""
+    verbs = ctx.found.spans.get("capture_verbs", ())
+    node = tok
+    while node.head.i != node.i and (node.pos_ not in ("VERB", "AUX") or node.dep_ == "acl"):
+        node = node.head  # through participles: "an ammo store stuffed with mines" belongs to the store
+    return node.pos_ == "VERB" and _in(node, verbs)
+
+
+def _in(tok: Token, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= tok.i < e for s, e in spans)
+
+
+def _captures(seg: Segment, ctx: Context) -> list[Typed]:
+    """Territory and weapons taken by a capture verb of the segment, by what its object is."""
+    f, doc = ctx.found, ctx.doc
+    spans = {k: f.in_range(f"capture_{k}", seg.start, seg.end) for k in
+             ("verbs", "territory_verbs", "places", "weapons", "peaceful", "disrupted")}
+    out: list[Typed] = []
+    if spans["disrupted"]:
+        out.append(Typed(WEAPONS, 0.8))
+    for s, e in spans["verbs"]:
+        verb = doc[s:e].root
+        if not is_real(verb, ctx.lex):
+            continue
+        agents, patients = arguments(verb)
+        objects = [t for p in patients for t in (p, *p.children) if t.dep_ in ("dobj", "nsubjpass", "conj", "appos")
+                   or t is p]
+        is_weapon = lambda t: _in(t, spans["weapons"]) or any(_in(c, spans["weapons"]) for c in t.children)  # noqa
+        weapons = [t for t in objects if is_weapon(t)]
+        territory = [t for t in objects if not is_weapon(t) and (
+            _in(t, spans["places"]) or t.ent_type_ in ("GPE", "LOC", "FAC"))]
+        if _in(verb, spans["territory_verbs"]) and not weapons:
+            territory = territory or patients or [verb]
+        if weapons:
+            out.append(Typed(WEAPONS, 0.75, agents))
+        if territory:
+            sides = {side_of(a, f, ctx.lex) for a in agents}
+            if spans["peaceful"]:
+                sub = TERRITORY[2]
+            elif "state" in sides or not sides - {None}:
+                sub = TERRITORY[0]
+            else:
+                sub = TERRITORY[1]
+            out.append(Typed(sub, 0.75, agents))
+    return out
+
+
+def classify(seg: Segment, probs: np.ndarray, model: EventModel, ctx: Context) -> list[Typed]:
+    """The segment's events: the classifier's type, replaced by a lexicon override or a capture."""
+    by_type = _type_probs(probs, model, ctx)
+    best = int(np.argmax(probs))
+    top = model.classes[best]
+    model_type = ctx.lex.codes[top].event_type
+    deaths = numbers.fatalities(ctx.doc[seg.start:seg.end])
+    primary = Typed(top, float(probs[best]))
+    sub = _override(seg, model_type, deaths, ctx)
+    if sub is not None:
+        primary = Typed(sub, 0.6 + 0.4 * by_type.get(ctx.lex.codes[sub].event_type, 0.0))
+    captures = [c for c in _captures(seg, ctx) if c.sub_event_type != primary.sub_event_type]
+    if captures and sub is None and model_type in ("Battles", "Strategic developments"):
+        primary, captures = captures[0], captures[1:]
+    return [primary, *captures]
+
+
+def _country(ctx: Context, place) -> str | None:
+    if place is not None and place.country:
+        return place.country
+    counts = Counter(p.country for p in ctx.record.places for _ in p.mentions if p.country)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _acled_name(role: Role, country: str | None) -> str:
+    if country:
+        return role.acled.format(country=country)
+    return role.acled.replace(" ({country})", "").replace(" of {country}", "")
+
+
+@dataclass
+class Mention:
+    name: str
+    side: str | None
+    head: Token
+    named: bool  # a named actor of the document, not a generic noun
+    tokens: range
+
+
+def _mentions(seg: Segment, ctx: Context, country: str | None) -> list[Mention]:
+    """Actors of a segment: named entities, then generic nouns ("police", "gunmen") not part of a
+    name; a generic noun a name modifies ("Taliban militants") becomes that name's head."""
+    doc, f = ctx.doc, ctx.found
+    out: list[Mention] = []
+    for s, t, ent in ctx.index.within(seg.start_char, seg.end_char):
+        span = doc.char_span(s, t, alignment_mode="expand")
+        side = side_of_actor(ent.type, ent.acled_names)
+        if span is None or side is None:
+            continue
+        out.append(Mention(ent.name, side, span.root, True, range(span.start, span.end)))
+    covered = {i for m in out for i in m.tokens}
+    for i, role in sorted(f.roles.items()):
+        tok = doc[i]
+        if not (seg.start <= i < seg.end) or i in covered:
+            continue
+        owner = next((m for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod")
+                      for m in out if c.i in m.tokens), None)
+        if owner is not None:
+            owner.head = tok
+            continue
+        named = ctx.named_for(role, country) if role.named else None
+        name = named.name if named else _acled_name(role, country)
+        out.append(Mention(name, role.side, tok, named is not None, range(i, i + 1)))
+    return sorted(out, key=lambda m: m.head.i)
+
+
+def _actors(seg: Segment, typed: Typed, event_type: str, ctx: Context,
+            country: str | None) -> tuple[str | None, str | None, list[str]]:
+    mentions = _mentions(seg, ctx, country)
+    agents_tok, patients_tok = set(), set()
+    for trig in seg.triggers:
+        a, p = arguments(trig)
+        agents_tok.update(_phrase(a))
+        patients_tok.update(_phrase(p))
+    agents_tok.update(_phrase(typed.agent_tokens))
+    for _, s, e in ctx.found.overrides:  # "US air force", "Taliban rocket", "an ISIS suicide bomber"
+        if seg.start <= s and e <= seg.end:
+            agents_tok.update(_phrase([ctx.doc[s:e].root]) - {ctx.doc[s:e].root.i})
+    agents = [m for m in mentions if agents_tok.intersection(m.tokens) or m.head.i in agents_tok]
+    patients = [m for m in mentions if m not in agents and (patients_tok.intersection(m.tokens)
+                                                             or m.head.i in patients_tok)]
+    ordered = agents + patients + [m for m in mentions if m not in agents and m not in patients]
+    names = list(dict.fromkeys(m.name for m in ordered))
+    by_name = {m.name: m for m in ordered}
+    civilians = [n for n in names if by_name[n].side == "civilian"]
+    armed = [n for n in names if by_name[n].side in ("state", "armed")]
+    if event_type == "Violence against civilians":
+        actor1 = next(iter(armed), None)
+        actor2 = next(iter(civilians), None) or _acled_name(_role(ctx, "civilian"), country)
+    elif event_type in ("Protests", "Riots"):
+        crowd = "protester" if event_type == "Protests" else "rioter"
+        own = [n for n in names if by_name[n].side == crowd]
+        actor1 = own[0] if own else _acled_name(_role(ctx, crowd), country)
+        actor2 = next((n for n in names if n != actor1 and by_name[n].side in ("state", "civilian")), None)
+        if typed.sub_event_type == "Excessive force against protesters" and actor2:
+            actor1, actor2 = actor2, actor1
+    else:  # a battle is between armed sides; other violence may hit civilians
+        sided = armed or names
+        actor1 = sided[0] if sided else None
+        others = armed if event_type == "Battles" else names
+        actor2 = next((n for n in others if n != actor1), None)
+    assoc = [n for n in names if n not in (actor1, actor2) and by_name[n].named]
+    return actor1, actor2, assoc
+
+
+def _phrase(heads: list[Token]) -> set[int]:
+    """Token indexes that name the actor of an argument: the head and its name modifiers
+    ("ISIS locations", "the positions of ISIS", "Taliban's attack")."""
+    out = set()
+    for head in heads:
+        out.add(head.i)
+        for child in head.children:
+            if child.dep_ in ("compound", "poss", "amod", "nmod"):
+                out.update(t.i for t in child.subtree)
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                out.update(t.i for g in child.children for t in g.subtree)
+    return out
+
+
+def _role(ctx: Context, side: str) -> Role:
+    return next(r for r in ctx.lex.roles if r.side == side)
+
+
+def _notes(ev: Event, verb: str) -> str:
+    when = f"On {date.fromisoformat(ev.event_date).strftime('%-d %B %Y')}, " if ev.event_date else ""
+    who = ev.actor1 or "Unidentified actors"
+    whom = f" {ev.actor2}" if ev.actor2 else ""
+    where = f" in {ev.location}" + (f", {ev.admin1}" if ev.admin1 and ev.admin1 != ev.location else "") \
+        if ev.location else ""
+    deaths = f", with {ev.fatalities} reported fatalit{'y' if ev.fatalities == 1 else 'ies'}" if ev.fatalities else ""
+    text = f"{when}{who} {verb}{whom}{where}{deaths}."
+    return text[0].upper() + text[1:]
+
+
+def _event(seg: Segment, typed: Typed, ctx: Context) -> Event:
+    code = ctx.lex.codes[typed.sub_event_type]
+    located = places.place_for(ctx.doc, ctx.record, seg.start_char, seg.end_char)
+    place = located.place if located else None
+    when = dates.date_for(ctx.doc, ctx.record, seg.start_char, seg.end_char)
+    country = _country(ctx, place)
+    actor1, actor2, assoc = _actors(seg, typed, code.event_type, ctx, country)
+    event = Event(
+        id="evt:0", event_type=code.event_type, sub_event_type=code.sub_event_type,
+        event_date=when.date, time_precision=when.time_precision,
+        actor1=actor1, actor2=actor2, assoc_actors=assoc,
+        location=place.name if place else None, admin1=place.admin1 if place else None,
+        country=place.country if place else country,
+        latitude=place.latitude if place else None, longitude=place.longitude if place else None,
+        geo_precision=located.geo_precision if located else None,
+        fatalities=numbers.fatalities(ctx.doc[seg.start:seg.end]),
+        cameo=code.cameo, plover=code.plover, confidence=round(min(1.0, max(0.0, typed.confidence)), 3),
+        evidence=[Span.of(ctx.doc.text, s.start_char, s.end_char) for s in seg.sents],
+    )
+    event.notes = _notes(event, code.notes_verb)
+    return event
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    """ACLED's unit is one sub-event type at one place on one day: merge repeats of it."""
+    kept: dict[tuple, Event] = {}
+    for ev in events:
+        key = (ev.sub_event_type, ev.location, ev.event_date)
+        other = kept.get(key)
+        if other is None:
+            kept[key] = ev
+            continue
+        best, rest = (ev, other) if ev.confidence > other.confidence else (other, ev)
+        best.evidence = sorted({(s.start, s.end): s for s in best.evidence + rest.evidence}.values(),
+                               key=lambda s: s.start)
+        if rest.fatalities and (best.fatalities or 0) < rest.fatalities:
+            best.fatalities = rest.fatalities
+        kept[key] = best
+    out = sorted(kept.values(), key=lambda e: e.evidence[0].start)
+    for i, ev in enumerate(out, 1):
+        ev.id = f"evt:{i}"
+    return out
+
+
+def extract(doc: Doc, record: Record, model: EventModel | None = None) -> list[Event]:
+    """The document's events; `model` replaces the shipped classifier (evaluation, retraining)."""
+    lex = lexicon(doc.vocab)
+    ctx = Context(doc, record, lex, lex.find(doc), EntityIndex(record.entities))
+    segs = segments(ctx)
+    if not segs:
+        return []
+    model = model or default_model()
+    probs = model.predict_proba([features(doc[s.start:s.end], ctx.found, lex) for s in segs])
+    events = [_event(seg, typed, ctx) for seg, p in zip(segs, probs) for typed in classify(seg, p, model, ctx)]
+    return _dedupe(events)

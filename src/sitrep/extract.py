@@ -9,9 +9,9 @@ import logging
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,6 +21,9 @@ from .aliases import AliasTable
 from .ingest import Document
 from .nlp.pipeline import load_pipeline, model_version
 from .record import DocumentMeta, ErrorRecord, Record
+
+if TYPE_CHECKING:
+    from .parallel import ExtractorPool
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 16
@@ -86,9 +89,24 @@ class Extractor:
         record.events = events.extract(doc, record)
         return Record.model_validate(record.model_dump(by_alias=True))
 
+    def pool(self, processes: int, batch_size: int = BATCH_SIZE) -> ExtractorPool:
+        """Worker processes with a copy of this extractor each, to reuse across many `run` calls."""
+        from .parallel import ExtractorPool
+
+        # replace(): an unloaded copy, so the workers are not sent this process's pipeline
+        return ExtractorPool(replace(self), processes, batch_size)
+
     def run(self, items: Iterable[Document | ErrorRecord], batch_size: int = BATCH_SIZE,
-            ) -> Iterator[Record | ErrorRecord]:
-        """Records in input order; a document that fails becomes an `ErrorRecord`, never an abort."""
+            processes: int = 1) -> Iterator[Record | ErrorRecord]:
+        """Records in input order; a document that fails becomes an `ErrorRecord`, never an abort.
+
+        `processes` > 1 spreads the work over that many worker processes (one pipeline each).
+        """
+        if processes > 1:
+            with self.pool(processes, batch_size) as pool:
+                yield from pool.run(items)
+            return
+
         def texts() -> Iterator[tuple[str, Document | ErrorRecord]]:
             for item in items:
                 if isinstance(item, Document) and len(item.text) > self.max_chars:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import json
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
@@ -123,8 +125,9 @@ def _from_fields(obj: dict, doc_id: str) -> Document:
     raise InputError(doc_id, "JSONL line has neither a string 'text' nor 'html'")
 
 
-def read_jsonl(stream: IO[str], name: str) -> Iterator[Document | ErrorRecord]:
-    for lineno, line in enumerate(stream, 1):
+def read_jsonl(stream: Iterable[str], name: str, start: int = 1) -> Iterator[Document | ErrorRecord]:
+    """`start`: the line number of the first line (a Spark partition begins mid-file)."""
+    for lineno, line in enumerate(stream, start):
         if not line.strip():
             continue
         fallback = f"{name}:{lineno}"
@@ -153,22 +156,42 @@ def _sidecar(path: Path) -> dict:
             if isinstance(data.get(k), str)}
 
 
+def _lines(path: Path) -> Iterator[str]:
+    """A text file line by line, so a JSONL corpus of any size is read in constant memory.
+
+    Same encodings as `decode`; a bad byte ends the file with an error after the good lines.
+    """
+    with path.open("rb") as raw:
+        head = raw.read(4096)
+        raw.seek(0)
+        utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        if not utf16 and b"\x00" in head:
+            raise InputError(path.stem, "binary content (NUL bytes), not text")
+        try:
+            yield from io.TextIOWrapper(raw, encoding="utf-16" if utf16 else "utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(path.stem, f"not valid {'UTF-16' if utf16 else 'UTF-8'}") from None
+
+
+def from_bytes(data: bytes, doc_id: str, suffix: str, **meta) -> Document:
+    """One article file's bytes → a document; shared with the Spark job, which reads bytes, not paths."""
+    text = decode(data, doc_id)
+    if suffix in (".html", ".htm"):
+        return html_to_document(text, doc_id, **meta)
+    return Document(id=doc_id, text=text, **meta)
+
+
 def read_file(path: Path) -> Iterator[Document | ErrorRecord]:
     doc_id = path.stem
     try:
+        if path.suffix == ".jsonl":  # a corpus, not an article: no size limit, streamed
+            yield from read_jsonl(_lines(path), path.name)
+            return
         if path.stat().st_size > MAX_BYTES:
             raise InputError(doc_id, f"file is larger than {MAX_BYTES} bytes")
-        data = path.read_bytes()
-        if path.suffix == ".jsonl":
-            yield from read_jsonl(decode(data, doc_id).splitlines(), path.name)
-            return
-        text = decode(data, doc_id)
         meta = _sidecar(path)
         doc_id = meta.pop("id", doc_id)
-        if path.suffix in (".html", ".htm"):
-            yield html_to_document(text, doc_id, **meta)
-        else:
-            yield Document(id=doc_id, text=text, **meta)
+        yield from_bytes(path.read_bytes(), doc_id, path.suffix, **meta)
     except InputError as err:
         yield err.record()
     except OSError as err:
@@ -189,11 +212,17 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Path | str]:
 
 
 def read_stdin(stream: IO[str]) -> Iterator[Document | ErrorRecord]:
-    text = stream.read()
+    head = []  # up to the first non-blank line, which tells JSONL from text and HTML
+    for line in stream:
+        head.append(line)
+        if line.strip():
+            break
+    if "".join(head).lstrip()[:1] == "{":  # JSONL is streamed: a pipe of any length, constant memory
+        yield from read_jsonl(chain(head, stream), "stdin")
+        return
+    text = "".join(head) + stream.read()
     first = text.lstrip()[:1]
-    if first == "{":
-        yield from read_jsonl(text.splitlines(), "stdin")
-    elif first == "<":
+    if first == "<":
         try:
             yield html_to_document(text, "stdin")
         except InputError as err:
@@ -213,10 +242,16 @@ def read(paths: Iterable[str], published: str | None = None, source: str | None 
         else:
             items = read_file(p)
         for item in items:
-            if isinstance(item, Document):
-                item = replace(item, published=item.published or published, source=item.source or source)
-                try:
-                    item = check_language(item)
-                except InputError as err:
-                    item = err.record()
-            yield item
+            yield prepare(item, published, source)
+
+
+def prepare(item: Document | ErrorRecord, published: str | None = None,
+            source: str | None = None) -> Document | ErrorRecord:
+    """Command-line metadata fills gaps, then the language check; shared with the Spark job."""
+    if isinstance(item, ErrorRecord):
+        return item
+    item = replace(item, published=item.published or published, source=item.source or source)
+    try:
+        return check_language(item)
+    except InputError as err:
+        return err.record()

