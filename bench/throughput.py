@@ -151,7 +151,7 @@ def measured(n: int, run: Callable[[Callable[[], None]], None]) -> dict:
     checkpoints: dict[str, int] = {}
     done = 0
     with TreeMonitor() as monitor:
-        cpu0 = sum(monitor.cpu.values())
+        cpu0, own0 = sum(monitor.cpu.values()), monitor.cpu[os.getpid()]
         started = time.perf_counter()
 
         def tick() -> None:
@@ -164,6 +164,7 @@ def measured(n: int, run: Callable[[Callable[[], None]], None]) -> dict:
         seconds = time.perf_counter() - started
         monitor.sample()
     return {"docs": done, "seconds": seconds, "cpu_seconds": sum(monitor.cpu.values()) - cpu0,
+            "parent_cpu_seconds": monitor.cpu[os.getpid()] - own0,
             "peak_rss_mb": monitor.peak >> 20, "rss_mb_at": checkpoints, "load_after": os.getloadavg()[0]}
 
 
@@ -339,7 +340,8 @@ def main() -> None:
         parser.error(f"unknown phases {sorted(unknown)}")
     args.workdir.mkdir(parents=True, exist_ok=True)
     corpus, tokens = make_corpus(args.data, args.docs, args.workdir)
-    results: dict = {"machine": machine(), "docs": args.docs, "tokens": tokens, "corpus": str(corpus)}
+    results: dict = {"ran": " ".join(sys.argv), "at": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(),
+                     "docs": args.docs, "tokens": tokens, "corpus": str(corpus)}
     print(f"{args.docs} documents, {tokens:,} tokens; machine {results['machine']}", flush=True)
     for name in phases:
         runs = 2 if name == "setup" else 1

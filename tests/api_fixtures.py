@@ -94,7 +94,8 @@ def records() -> list[tuple[Record, str]]:
                       "US aircraft carried out an air strike on Islamic State positions", SIRTE),
                 event(TEXT_C, "evt:3", "Protests", "Peaceful protest", "2016-10-14", "Protesters (Libya)", None,
                       "<script>alert('stored')</script> Hundreds marched in Tripoli",
-                      dict(SIRTE, location="Tripoli", admin1="Tripoli", latitude=32.8925, longitude=13.18))])
+                      dict(SIRTE, location="Tripoli<img src=x onerror=\"document.title='pwned'\">",
+                           admin1="Tripoli", latitude=32.8925, longitude=13.18))])
     return [(r, hashlib.sha256(text.encode()).hexdigest()) for r, text in ((a, TEXT_A), (b, TEXT_B), (c, TEXT_C))]
 
 

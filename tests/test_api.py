@@ -234,6 +234,14 @@ MALFORMED_POSTS = [
     ("/documents", json.dumps({"text": "a", "extra": 1}).encode()),
     ("/documents", json.dumps({"text": 42}).encode()),
     ("/documents", json.dumps({"html": "<html><body><script>x()</script></body></html>"}).encode()),
+    ("/documents", json.dumps({"text": "Les forces gouvernementales ont repris le contrôle de la ville après "
+                                       "des combats qui ont duré toute la nuit, selon un porte-parole de "
+                                       "l'armée qui a parlé à la presse lundi matin."}).encode()),
+    ("/documents", json.dumps({"text": "a", "language": "english"}).encode()),
+    ("/documents", json.dumps({"text": "Troops clashed on Monday.", "published": "0001-01-01"}).encode()),
+    ("/documents", b'{"text": "lone \\ud800 surrogate"}'),
+    ("/documents", b'{"text": "\xff\xfe not UTF-8"}'),
+    ("/documents", b"[" * 100_000 + b"]" * 100_000),
     ("/entities/merge", json.dumps({"keep": "ent:police"}).encode()),
     ("/entities/merge", json.dumps({"keep": "ent:police", "merge": "nobody at all"}).encode()),
     ("/entities/merge", json.dumps({"keep": "ent:police", "merge": "ent:police"}).encode()),

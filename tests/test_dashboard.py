@@ -197,6 +197,12 @@ def test_dashboard_claims_and_entities(browser, sirte_server):
     s.page.locator("#view-entity h2").wait_for()
     assert s.page.locator("#view-entity .snippets li").count() >= 1
     s.shot("dashboard-entity.png")
+    name = s.page.locator("#view-entity h2").inner_text().rsplit(" ", 1)[0]
+    s.page.click("text=Show this actor's events")
+    expected = api_events(s.base, actor=name)
+    s.page.wait_for_function("(n) => document.querySelector('#event-count').textContent === String(n)",
+                             arg=len(expected))
+    assert set(s.list_ids()) == {e["id"] for e in expected}
     s.check_clean()
 
 
@@ -264,6 +270,11 @@ def test_dashboard_shows_stored_html_as_text(browser, demo):
     s = Session(browser, base)
     s.open()
     title = s.page.title()
+    (protest,) = api_events(base, event_type="Protests")
+    s.page.locator(f'#map path[data-event-id="{protest["id"]}"]').hover()
+    tooltip = s.page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert "<img" in tooltip.inner_text() and tooltip.locator("img").count() == 0
     s.page.locator("#event-list a.event-item", has_text="Peaceful protest").click()
     s.page.locator("#event-panel mark.evidence").first.wait_for()
     assert "<script>alert('stored')</script>" in s.page.locator("#event-panel").inner_text()

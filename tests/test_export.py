@@ -150,5 +150,5 @@ def test_export_of_the_fixture_in_every_format(store_url, extractor, tmp_path):
     assert (tmp_path / "x.csv").read_text(encoding="utf-8").splitlines()[0] == acled_header()
     for feature in json.loads((tmp_path / "x.geojson").read_text())["features"]:
         assert feature["geometry"] is None or shape(feature["geometry"]).is_valid
-    rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{tmp_path / 'x.parquet'}')").fetchone()[0]
+    rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{tmp_path / 'x.parquet'}')").fetchall()[0][0]
     assert rows == len((tmp_path / "x.jsonl").read_text().splitlines())

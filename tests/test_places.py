@@ -161,3 +161,49 @@ def test_places_fixture_towns_and_trap(parse):
         p = place(record, name)
         assert p.within == sirte.id and p.geo_precision == 2
     assert place(record, "Corinthia Hotel").within == place(record, "Tripoli").id
+
+
+LGL_SAMPLE = """<?xml version="1.0" encoding="utf-8"?>
+<articles><article docid="1"><text><![CDATA[Police in Alexandria, Va., arrested two men. Paris was quiet.]]></text>
+<toponyms>
+<toponym><start>10</start><end>20</end><phrase>Alexandria</phrase><gaztag geonameid="4744091">
+<name>Alexandria</name><fcode>PPL</fcode><lat>38.80484</lat><lon>-77.04692</lon></gaztag></toponym>
+<toponym><start>22</start><end>25</end><phrase>Va.</phrase><gaztag geonameid="6254928">
+<name>Virginia</name><fcode>ADM1</fcode><lat>37.54812</lat><lon>-77.44675</lon></gaztag></toponym>
+<toponym><start>45</start><end>50</end><phrase>Paris</phrase><gaztag geonameid="2988507">
+<name>Paris</name><fcode>PPLC</fcode><lat>48.85341</lat><lon>2.3488</lon></gaztag></toponym>
+</toponyms></article></articles>
+"""
+
+
+def test_places_eval_geo_scores_and_writes_mistakes(tmp_path):
+    from sitrep.eval.geo import evaluate
+
+    corpus = tmp_path / "lgl.xml"
+    corpus.write_text(LGL_SAMPLE, encoding="utf-8")
+    mistakes = tmp_path / "mistakes.tsv"
+    report = evaluate(corpus, mistakes)
+    assert (report.articles, report.gold, report.resolvable) == (1, 3, 3)
+    assert report.within >= 2 and 0 < report.exact <= report.predicted
+    assert mistakes.read_text(encoding="utf-8").startswith("doc\tphrase")
+    assert any(line.startswith("resolution") for line in report.lines())
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The Misrata-led forces advanced overnight.", "Misrata"),
+    ("A civilian was killed by unknown gunmen in the Khowajak Baba area of Kandahar city.", "Kandahar"),
+    ("A Taliban sniper shot and killed 1 Afghan soldier in Gardez district, Paktia.", "Paktia"),
+])
+def test_places_toponym_component_recovers_places_the_model_misses(parse, text, name):
+    _, record = parse(text)
+    p = next(p for p in record.places if any(name in a for a in (p.name, *p.aliases)))
+    assert p.latitude is not None and p.country_code in ("LY", "AF")
+
+
+def test_places_unknown_name_without_a_place_cue_is_not_a_place(extractor):
+    """The small model calls some people GPE ("allow Hartmann time to..."): no gazetteer entry and
+    nothing in the text says place, so it is not one."""
+    doc = extractor.nlp("The motion asks the court to allow Hartmann time to demonstrate his claim.")
+    assert any(e.text == "Hartmann" and e.label_ == "GPE" for e in doc.ents)  # the model's guess
+    record = Record(document=DocumentMeta(id="t"))
+    assert all(m.text != "Hartmann" for m in places.mentions(doc, record))

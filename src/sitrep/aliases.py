@@ -9,7 +9,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from .errors import DataFileError
 TYPES = {"PERSON", "ORG", "ARMED_GROUP", "STATE", "MEDIA", "GPE", "LOC", "FAC"}
 
 
+@lru_cache(maxsize=1 << 16)  # every stage folds the same few hundred names per document, many times
 def fold(text: str) -> str:
     """Matching key for a name: accents, case, apostrophes, hyphens and a leading 'the' ignored."""
     text = unicodedata.normalize("NFKD", text)

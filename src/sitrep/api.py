@@ -9,6 +9,7 @@ Content-Security-Policy that allows only this origin — the dashboard loads not
 """
 # No `from __future__ import annotations`: FastAPI reads the dependency annotations of the nested
 # endpoint functions at run time, and postponed ones could not see their enclosing scopes.
+import json
 import secrets
 import tempfile
 import threading
@@ -21,19 +22,22 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Sequence
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__, export
 from .errors import SitrepError
-from .ingest import Document, html_to_document
-from .record import ClaimStatus, EntityType
+from .ingest import Document, prepare, read_jsonl
+from .record import ClaimStatus, EntityType, ErrorRecord
 from .store import Filters, Store, api_queries as q, ingest, parse_bbox
 from .store.loader import Extracts
 
@@ -89,6 +93,16 @@ class SecurityHeaders:
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=MAX_BODY)
 
+    @model_validator(mode="before")
+    @classmethod
+    def valid_unicode(cls, data: Any) -> Any:
+        """JSON can carry lone surrogates ("\\ud800"), which no UTF-8 hash, parser or database accepts."""
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("the body holds text that is not valid Unicode (a lone surrogate)") from None
+        return data
+
 
 class DocumentIn(Strict):
     """A document to ingest: plain text or an HTML page (boilerplate removed), with its metadata."""
@@ -96,10 +110,11 @@ class DocumentIn(Strict):
     id: str | None = Field(default=None, pattern=ID_PATTERN, description="Defaults to a hash of the content.")
     text: str | None = Field(default=None, min_length=1)
     html: str | None = Field(default=None, min_length=1)
-    published: date | None = None
+    published: date | None = Field(default=None, ge=date(1900, 1, 1), le=date(2100, 12, 31))
     source: str | None = Field(default=None, max_length=300)
     url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
     title: str | None = Field(default=None, max_length=1000)
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$", description="ISO 639-1; English is supported")
 
     @model_validator(mode="after")
     def one_body(self) -> "DocumentIn":
@@ -107,14 +122,13 @@ class DocumentIn(Strict):
             raise ValueError("give exactly one of 'text' and 'html'")
         return self
 
-    def document(self) -> Document:
+    def document(self) -> Document | ErrorRecord:
+        """The document exactly as a JSONL line with these fields would be read (same checks)."""
+        fields = self.model_dump(mode="json", exclude_none=True)
         content = self.text if self.text is not None else self.html
-        doc_id = self.id or "api-" + sha256(content.encode("utf-8")).hexdigest()[:16]
-        meta = {"published": self.published.isoformat() if self.published else None, "source": self.source,
-                "url": self.url, "title": self.title}
-        if self.html is not None:
-            return html_to_document(self.html, doc_id, **meta)
-        return Document(id=doc_id, text=self.text, **{k: v for k, v in meta.items() if v is not None})
+        fields.setdefault("id", "api-" + sha256(content.encode("utf-8")).hexdigest()[:16])
+        (item,) = read_jsonl([json.dumps(fields)], "api")
+        return prepare(item)
 
 
 class EventCorrection(Strict):
@@ -132,8 +146,7 @@ class EntityMerge(Strict):
 
 class IngestResult(BaseModel):
     id: str
-    outcome: Literal["stored", "skipped", "failed"]
-    reason: str | None = None
+    outcome: Literal["stored", "skipped"]
 
 
 # --- query parameters ----------------------------------------------------------------------------
@@ -343,15 +356,15 @@ def build_write_router(service: Service) -> APIRouter:
     @router.post("/documents", tags=["documents"], status_code=201, summary="Ingest a document")
     def post_document(body: DocumentIn) -> IngestResult:
         """Extract and store one document (text, or HTML whose boilerplate is removed); fusion is refreshed."""
-        doc = body.document()
-        outcomes: list[tuple[str, str]] = []
+        item = body.document()
+        if isinstance(item, ErrorRecord):  # refused before the pipeline is even loaded
+            raise HTTPException(422, f"{item.id}: {item.error}")
+        outcomes: list[str] = []
         with service.write_lock:
-            summary = ingest(store, [doc], service.extractor, on_document=lambda i, o: outcomes.append((i, o)))
-        reason = summary.failed[0][1] if summary.failed else None
-        outcome = outcomes[0][1] if outcomes else "failed"
-        if outcome == "failed":
-            raise HTTPException(422, f"{doc.id}: {reason}")
-        return IngestResult(id=doc.id, outcome=outcome)
+            summary = ingest(store, [item], service.extractor, on_document=lambda _, outcome: outcomes.append(outcome))
+        if summary.failed:
+            raise HTTPException(422, f"{item.id}: {summary.failed[0][1]}")
+        return IngestResult(id=item.id, outcome=outcomes[0])
 
     @router.post("/events/{event_id}/corrections", tags=["events"], summary="Correct a fused event")
     def correct_event(event_id: Id, body: EventCorrection) -> dict:
@@ -376,6 +389,8 @@ def create_app(db_url: str | None, token: str | None, *, protect_reads: bool = F
                extractor: Extracts | None = None) -> FastAPI:
     """The app over the store at `db_url`. `token` guards writes (and reads with `protect_reads`);
     without a token, writes are refused. `extractor` lets a caller share an already loaded pipeline."""
+    if protect_reads and not token:
+        raise ValueError("protect_reads needs a token")
     service = Service(Store(db_url), extractor)
 
     @asynccontextmanager
@@ -391,6 +406,21 @@ def create_app(db_url: str | None, token: str | None, *, protect_reads: bool = F
     write = Depends(bearer_checker(token, required=True))
     app.include_router(build_router(service), dependencies=[read])
     app.include_router(build_write_router(service), dependencies=[write])
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, err: RequestValidationError) -> Response:
+        """FastAPI's 422, written as ASCII JSON: the input it echoes may hold lone surrogates, which
+        UTF-8 cannot encode (the default handler would fail with a 500)."""
+        body = json.dumps({"detail": jsonable_encoder(err.errors())}, ensure_ascii=True)
+        return Response(body, status_code=422, media_type="application/json")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException) -> Response:
+        """FastAPI answers a body it cannot parse at all (bad UTF-8, nesting too deep) with a 400; for
+        the client that is malformed input like any other, so it gets the same 422."""
+        if err.status_code == 400:
+            return JSONResponse({"detail": err.detail}, status_code=422)
+        return await http_exception_handler(request, err)
 
     @app.exception_handler(SitrepError)
     async def sitrep_error(request: Request, err: SitrepError) -> JSONResponse:

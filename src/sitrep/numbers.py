@@ -14,9 +14,10 @@ Convention (ACLED's conservative practice; the same rule everywhere sitrep repor
   killed") and "casualties" (dead and wounded together) give no count;
 - a count of people "killed and wounded" together cannot be split, so it gives 0 deaths;
 - explicit coder statements win: "Fatalities coded as 0", "split across 2 events (5)" = 0, 5;
-- several death statements in one sentence are added ("killing 3 soldiers; 2 civilians also
-  died" = 5); across sentences the largest is kept, because news and ACLED notes restate a toll
-  ("Ten people were killed ... The blast killed ten").
+- several death statements in one sentence are added ("killing 3 soldiers and 2 civilians" = 5);
+  across sentences the largest is kept, because news and ACLED notes restate a toll ("Ten people
+  were killed ... The blast killed ten"), except deaths marked as more ("6 militants were also
+  killed", "another 3 died"), which are added.
 
 `fatalities(span)` is None when the text reports no deaths and 0 when it says nobody died.
 """
@@ -38,6 +39,7 @@ VAGUE = {"few": 3, "several": 3, "dozens": 10, "scores": 10, "many": 10, "numero
 UNKNOWN = {"number", "unknown", "unspecified", "undisclosed", "undetermined"}
 SKIP_QUALIFIERS = {"at", "least", "more", "than", "over", "about", "around", "some", "nearly", "almost", "up",
                    "to", "approximately", "roughly", "estimated", "an", "a", "another", "additional", "other"}
+ADDITIONAL = {"also", "another", "additional", "further", "more"}
 PERSON_PRONOUNS = {"him": 1, "her": 1, "he": 1, "she": 1, "himself": 1, "herself": 1}
 
 KILL_VERBS = {"kill", "murder", "behead", "execute", "assassinate", "slaughter", "massacre", "lynch", "slay",
@@ -283,15 +285,27 @@ def _noun_victims(noun: Token) -> list[Token]:
     return []
 
 
+def coded(text: str) -> int | None:
+    """An explicit statement of the count to code: "Fatalities coded as 3", "split across 2 events (5)"."""
+    match = CODED.search(text) or SPLIT.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _additional(tok: Token, victim: Token) -> bool:
+    """"6 militants were also killed", "another 3 died": deaths on top of those told before."""
+    return any(c.lower_ in ADDITIONAL for c in (*tok.children, *victim.children))
+
+
 def fatalities(span: Span) -> int | None:
     """Deaths reported in a span of text, by the convention in the module docstring."""
     text = span.text
-    coded = CODED.search(text) or SPLIT.search(text)
-    if coded:
-        return int(coded.group(1))
+    stated = coded(text)
+    if stated is not None:
+        return stated
     by_sentence: dict[int, dict[int, int]] = {}
+    extra: dict[int, int] = {}
     for tok, victim, value in death_statements(span):  # a victim named twice ("shot dead") counts once
-        by_sentence.setdefault(tok.sent.start, {})[victim.i] = value
-    if by_sentence:
-        return max(sum(victims.values()) for victims in by_sentence.values())
+        (extra if _additional(tok, victim) else by_sentence.setdefault(tok.sent.start, {}))[victim.i] = value
+    if by_sentence or extra:
+        return max((sum(v.values()) for v in by_sentence.values()), default=0) + sum(extra.values())
     return 0 if NONE_KILLED.search(text) else None

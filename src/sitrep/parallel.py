@@ -48,11 +48,14 @@ class ExtractorPool:
 
     def __init__(self, extractor: Extractor, processes: int, batch_size: int):
         # forkserver: workers start from a clean process, never a fork of a parent that may hold
-        # threads (progress bar, Spark's py4j) and their locks.
-        context = multiprocessing.get_context("forkserver")
-        # The server imports spaCy and sitrep once; every worker forks from it with them in place
-        # (a no-op once this process's forkserver is running).
-        context.set_forkserver_preload(["sitrep.extract"])
+        # threads (progress bar, Spark's py4j) and their locks. Spawn where there is none (Windows).
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            # The server imports spaCy and sitrep once; every worker forks from it with them in
+            # place (a no-op once this process's forkserver is running).
+            context.set_forkserver_preload(["sitrep.extract"])
+        else:
+            context = multiprocessing.get_context("spawn")
         self.processes = processes
         self.batch_size = batch_size
         self._executor = ProcessPoolExecutor(processes, mp_context=context, initializer=_start,

@@ -25,26 +25,29 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
 from .aliases import fold, is_acronym, slug
 from .entities import EntityIndex
 from .gazetteer import Candidate, Gazetteer, distance, gazetteer, lexicon
-from .nlp.toponyms import SITES
+from .nlp.toponyms import SITES, TOWN_WORDS
 from .record import Place, Record
 
 NAME_LABELS = {"GPE", "LOC", "FAC"}
 # Score weights; tuned on the LGL corpus (`sitrep eval geo`), kept round on purpose.
-W_POPULATION, W_OWN_NAME, W_COUNTRY, W_ADMIN1, W_NEAR, W_QUALIFIED = 2.0, 0.3, 2.0, 1.0, 1.5, 3.0
+W_POPULATION, W_OWN_NAME, W_COUNTRY, W_ADMIN1, W_NEAR, W_QUALIFIED = 2.0, 1.0, 2.0, 1.0, 1.5, 3.0
 # A name that is a country's or a region's own name almost always means it ("Russia", "Ohio"),
 # not one of the towns called after it; a neighbour of the document's countries gets some support.
 W_COUNTRY_NAME, W_ADMIN1_NAME, W_NEIGHBOUR = 2.5, 0.5, 0.6
 # Names that *could* all lie in one region probably do ("Columbus", "Norfolk", "Platte County":
 # Nebraska); a country the text names outright is supported whatever its share of the mentions.
-W_COHERE, NAMED_COUNTRY = 1.5, 0.5
+W_COHERE, NAMED_COUNTRY = 0.75, 0.5
+W_CAPITAL = 1.0  # a national capital is what its name means unless the text says otherwise
+W_GUESS = 0.5  # weight of a resolved ambiguous name as evidence for its country and region
 NEAR_KM = 250.0  # closeness decays with this scale
 FAR_KM = 1000.0  # a town farther than this from every other place, in a country nobody named...
 SMALL_TOWN = 100_000  # ...and smaller than this is not trusted
@@ -112,8 +115,12 @@ class Resolver:
         for g in self.groups.values():
             self._candidates(g)
         # the regions each name could lie in, for the coherence of a reading with the others
-        self.areas = {g.key: {(c.country_code, c.admin1_code) for c in g.candidates if not c.is_country}
+        self.areas = {g.key: {(c.country_code, c.admin1_code) for c in g.candidates if not c.is_continent}
                       | set(g.regions) for g in self.groups.values()}
+        self.area_countries = {k: {cc for cc, _ in areas} for k, areas in self.areas.items()}
+        self._area_count = Counter(a for areas in self.areas.values() for a in areas)
+        self._country_count = Counter(cc for ccs in self.area_countries.values() for cc in ccs)
+        self._named: set[str] = set()  # countries the text names outright, as resolved so far
 
     # -- candidates --------------------------------------------------------------------------
     def _outlet_countries(self, source: str | None) -> set[str]:
@@ -134,12 +141,14 @@ class Resolver:
                 if c.geonameid not in found or c.main > found[c.geonameid].main:
                     found[c.geonameid] = c
         if not found:
-            # "Walker County": the counties of that name tell the regions it may be in; a town of
-            # the same name in one of them stands for it, at region precision
+            # "Kandahar city": the town; "Walker County": the counties of that name tell the
+            # regions it may be in, and a town of the same name in one of them stands for it
             admin = lexicon()["admin_words"]
             for form in forms:
                 toks = fold(form).split()
-                if len(toks) > 1 and toks[-1] in admin:
+                if len(toks) > 1 and toks[-1] in TOWN_WORDS:
+                    found.update((c.geonameid, c) for c in self.gaz.candidates(" ".join(toks[:-1])) if c.is_town)
+                elif len(toks) > 1 and toks[-1] in admin:
                     g.regions = tuple(self.gaz.admin2_regions(form))
                     towns = self.gaz.candidates(" ".join(toks[:-1]))
                     found.update((c.geonameid, c) for c in towns if c.is_town and (
@@ -167,10 +176,10 @@ class Resolver:
             if len(ccs) == 1:
                 countries[next(iter(ccs))] += n
             elif chosen is not None:
-                countries[chosen.country_code] += 0.5 * n
+                countries[chosen.country_code] += W_GUESS * n
             pick = chosen or (g.candidates[0] if len(g.candidates) == 1 else None)
             if pick is not None and not pick.is_country and (len(g.candidates) == 1 or chosen):
-                admins[(pick.country_code, pick.admin1_code)] += n if pick.is_admin1 else 0.5 * n
+                admins[(pick.country_code, pick.admin1_code)] += n if pick.is_admin1 else W_GUESS * n
         return countries, admins
 
     def _qualifiers(self) -> dict[str, list[Group]]:
@@ -178,7 +187,7 @@ class Resolver:
         spans = sorted((m.start, m.end, g) for g in self.groups.values() for m in g.mentions)
         out: dict[str, list[Group]] = defaultdict(list)
         text = self.doc.text
-        for (s1, e1, g1), (s2, e2, g2) in zip(spans, spans[1:]):
+        for (_, e1, g1), (s2, _, g2) in zip(spans, spans[1:]):
             if g1 is not g2 and text[e1:s2].strip() == "," and any(c.is_admin1 or c.is_country
                                                                    for c in g2.candidates):
                 out[g1.key].append(g2)
@@ -189,30 +198,39 @@ class Resolver:
         total = sum(countries.values()) or 1.0
         near = sum(countries[n] for n in self.gaz.neighbours(cc)) / total
         share = countries[cc] / total
-        if any(o.choice is not None and o.choice.is_country and o.choice.country_code == cc
-               for o in self.groups.values()):
+        if cc in self._named:
             share = max(share, NAMED_COUNTRY)
         return share + W_NEIGHBOUR * min(1.0, near)
 
+    def _decide(self, g: Group, choice: Candidate | None) -> None:
+        g.choice = choice
+        self._named = {o.choice.country_code for o in self.groups.values()
+                       if o.choice is not None and o.choice.is_country}
+
     def _coherence(self, c: Candidate, g: Group) -> float:
-        """Share of the other names that have a reading in the same region as `c`."""
-        others = [k for k, areas in self.areas.items() if k != g.key and areas]
-        if not others or c.is_country:
+        """Share of the other names that have a reading in the same country as `c`, averaged
+        for a town or region with the share that have one in its region."""
+        others = sum(1 for k, areas in self.areas.items() if k != g.key and areas)
+        if not others or c.is_continent:
             return 0.0
+        own = self.areas[g.key]
+        country = (self._country_count[c.country_code] - (c.country_code in self.area_countries[g.key])) / others
+        if c.is_country:
+            return country
         area = (c.country_code, c.admin1_code)
-        return sum(area in self.areas[k] for k in others) / len(others)
+        return (country + (self._area_count[area] - (area in own)) / others) / 2
 
     def _score(self, c: Candidate, g: Group, countries: Counter, admins: Counter,
                qualifiers: list[Group], others: list[Candidate]) -> float:
         total_a = sum(admins.values()) or 1.0
         s = W_POPULATION * math.log10(c.population + 10) / 7
-        s += W_OWN_NAME * (c.main == 1)
+        s += W_OWN_NAME * (c.main == 1) + W_CAPITAL * (c.feature_code == "PPLC")
         if c.main == 1:
             s += W_COUNTRY_NAME * (c.is_country or c.is_continent) + W_ADMIN1_NAME * c.is_admin1
         s += W_COUNTRY * self._support(c.country_code, countries)
+        s += W_COHERE * self._coherence(c, g)
         if not c.is_country:
             s += W_ADMIN1 * admins[(c.country_code, c.admin1_code)] / total_a
-            s += W_COHERE * self._coherence(c, g)
         for q in qualifiers:
             if any(_contains(qc, c) for qc in q.candidates):
                 s += W_QUALIFIED
@@ -242,28 +260,26 @@ class Resolver:
         pending = [g for g in self.groups.values() if g.candidates or g.regions]
         for g in pending:
             g.choice = None
-        while pending:
-            choices = [(self._choose(g, qualifiers), g) for g in pending if not g.regions] or \
-                      [(self._choose(g, qualifiers), g) for g in pending]
-            (choice, _), g = max(choices, key=lambda cg: cg[0][1])
-            g.choice = choice
-            pending.remove(g)
-        for _ in range(2):
-            for g in self.groups.values():
-                if g.candidates or g.regions:
-                    g.choice = self._choose(g, qualifiers)[0]
+        # margins on the text's plain evidence fix the order; counties go last, placed by the
+        # towns around them
+        order = sorted(pending, key=lambda g: (not g.regions, self._choose(g, qualifiers)[1]), reverse=True)
+        for g in order:
+            self._decide(g, self._choose(g, qualifiers)[0])
+        for g in order:
+            self._decide(g, self._choose(g, qualifiers)[0])
         for g in self.groups.values():
             if g.choice is not None and not self._trusted(g):
-                g.choice = None
+                self._decide(g, None)
             if g.choice is None:
-                g.container = self._container(g, sentence_only=True)
+                g.container = self._container(g, units=2)
         for s in self.sites.values():
-            s.container = self._container(s, sentence_only=False)
+            s.container = self._container(s, units=2, focus=True)
 
     def _area(self, g: Group) -> Candidate | None:
         """A county-like name: pick its region by the document (towns of the document in it, the
-        regions it names, its countries), then stand for it with the town of the same name in that
-        region, else the document's most mentioned town there, else the region's centre."""
+        regions it names, its countries), then stand for it with the document's most mentioned
+        town in that region (local news names the towns of its county), else a town of the same
+        name there, else the region's centre."""
         countries, admins = self._evidence(skip=g)
         towns: Counter = Counter()
         for o in self.groups.values():
@@ -295,8 +311,8 @@ class Resolver:
                   if o is not g and o.choice is not None and not o.choice.is_country for m in o.mentions]
         local = [o for start, o in others
                  if any(_index(self.sents, start) == s or _index(self.paras, start) == p for s, p in units)]
-        if any((distance(c, o) or 0.0) > FAR_KM for o in local):
-            return False
+        if any(o.country_code != c.country_code or (distance(c, o) or 0.0) > FAR_KM for o in local):
+            return False  # its own sentence is about a place elsewhere ("Sirte ... Jiza")
         return any((distance(c, o) or math.inf) <= FAR_KM for _, o in others)
 
     # -- containers --------------------------------------------------------------------------
@@ -316,15 +332,16 @@ class Resolver:
         best = max(counts, key=lambda gid: (counts[gid], -first[gid]))
         return next(c for _, _, c in self._towns() if c.geonameid == best)
 
-    def _container(self, g: Group, sentence_only: bool) -> Candidate | None:
-        """The town a site (or an untrusted name) is part of."""
+    def _container(self, g: Group, units: int, focus: bool = False) -> Candidate | None:
+        """The town a site (or an untrusted name) is part of: "X in Y", else the town of its
+        sentence (units=1) or paragraph (units=2), else (focus) the document's main town."""
         towns = self._towns()
         text = self.doc.text
         for m in g.mentions:  # "Corinthia Hotel in Tripoli"
             for start, _, c in towns:
                 if 0 <= start - m.end <= 8 and re.fullmatch(r",?\s*(?:in|of|at|near|,)\s*", text[m.end:start]):
                     return c
-        for starts in (self.sents, self.paras):
+        for starts in (self.sents, self.paras)[:units]:
             best = None
             for m in g.mentions:
                 unit = _index(starts, m.start)
@@ -339,9 +356,7 @@ class Resolver:
                             best = (rank, c)
             if best is not None:
                 return best[1]
-            if sentence_only:
-                return None
-        return self.focus_town()
+        return self.focus_town() if focus else None
 
     def _locative(self, start: int, end: int) -> bool:
         """Is the mention at [start, end) where something happens ("in X"), not an attribute
@@ -454,8 +469,8 @@ def name_mention(span: Span, index: EntityIndex | None, gaz: Gazetteer,
     """The mention a place name gives, or None for a demonym ("British", "Libyans": people).
 
     A state the alias table knows lends its canonical name when the mention is an abbreviation or
-    a name in its own right ("U.S." → United States, "America"), not for metonyms ("Pentagon").
-    "US air force" is cut to the part that names the place. With `demonyms` (gold spans known to
+    a one-word name ("U.S." → United States, "Britain"); "US air force" is cut to the part that
+    names the place, and "American forces" names an actor, not a place. With `demonyms` (gold spans known to
     be toponyms) a demonym is looked up as its country.
     """
     text = span.text
@@ -465,12 +480,31 @@ def name_mention(span: Span, index: EntityIndex | None, gaz: Gazetteer,
         part = span[:end]
         if gaz.candidates(part.text) or is_acronym(part.text) and state:
             return Mention(part.start_char, part.end_char, part.text, forms=(state,) if state else ())
+    if state and len(span) == 1 and span[0].pos_ == "PROPN":
+        return Mention(span.start_char, span.end_char, text, forms=(state,))  # "Britain"
+    if state:  # "American forces", "Saudi clerics": the actor, a place only for gold spans
+        return Mention(span.start_char, span.end_char, text, forms=(state,)) if demonyms else None
     demonym = gaz.candidates(text, demonyms=True) or gaz.candidates(re.sub(r"s$", "", text), demonyms=True)
     if demonym or span.root.tag_ in ("JJ", "NNPS"):
         if demonyms and demonym:
             return Mention(span.start_char, span.end_char, text, forms=(demonym[0].name,))
         return None
+    if not demonyms and not _place_cue(span):
+        return None  # a name nobody knows, in no place's slot: the model's guess ("Hartmann")
     return Mention(span.start_char, span.end_char, text, site=span.label_ == "FAC")
+
+
+def _place_cue(span: Span) -> bool:
+    """Does the text itself say that an unknown name is a place: "in X", "X district", "X, Y"?"""
+    lex = lexicon()
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end:span.end + 2]
+    last = span[-1].lower_
+    return (before is not None and before.lower_ in lex["locative_preps"]
+            or last in lex["admin_words"] or last in lex["site_heads"] or last in TOWN_WORDS
+            or len(after) == 2 and after[0].text in (",", "-") and (after[1].ent_type_ in ("GPE", "LOC")
+                                                                  or after[1].lower_ in lex["place_suffixes"]))
 
 
 def extract(doc: Doc, record: Record) -> list[Place]:

@@ -34,12 +34,13 @@ INHERIT_DEPS = ("advcl", "conj", "xcomp")
 RELATIVE = {"who", "that", "which"}
 OPEN_MARKS = "“«„"
 QUOTE_MARK = re.compile(r"''|[\"“”«»„]")
-# A straight quote opens when it follows one of these (or starts the paragraph).
-OPENING_CONTEXT = set(" \t([{—–-/:;,")
+# A straight quote opens after one of these (or at the start of a paragraph), or glued to a
+# word after a colon or comma (`said,"We`); anywhere else it closes.
+OPENING_CONTEXT = set(" \t\xa0([{—–-/")
 MIN_QUOTE_WORDS = 3
 # `WALLACE: …` / `Pence: …` — up to four capitalised words and a colon open a speaker's paragraph
-LABEL = re.compile(r"\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})\s*:\s+(?=\S)")
-LABEL_TYPES = {"PERSON", "ORG", "MEDIA", "ARMED_GROUP"}
+LABEL = re.compile(r"\s*[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})\s*:\s+(?=\S)")
+LABEL_TYPES = {"PERSON"}  # "Raid:", "Location:" open notes too; only a person's name is a speaker
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,19 @@ class Cues:
     """The lexicons of data/cues.yaml, as sets for O(1) lookups."""
 
     speech: frozenset[str]
+    quote_only: frozenset[str]
     cognition: frozenset[str]
+    intent: frozenset[str]
+    objects: frozenset[str]
+    nouns: frozenset[str]
     report_verbs: frozenset[str]
     report_nouns: frozenset[str]
     anaphors: frozenset[str]
     status: dict[str, dict[str, frozenset[str]]]
     future_aux: frozenset[str]
     first_person: frozenset[str]
-    pronouns: dict[str, frozenset[str]]
+    pronouns: dict[str, tuple[frozenset[str], str | None]]  # pronoun → (entity types, gender)
+    gender: dict[str, str]  # title or role word → male / female
     phrasal: frozenset[str]  # every two-word entry of any list
 
     def phrase(self, token: Token) -> str:
@@ -75,14 +81,17 @@ def load_cues() -> Cues:
         words = lambda key: frozenset(str(w).lower() for w in raw[key])  # noqa: E731
         status = {name: {k: frozenset(str(w).lower() for w in v) for k, v in table.items()}
                   for name, table in raw["status"].items()}
-        every = set().union(*(words(k) for k in ("speech_verbs", "cognition_verbs", "report_verbs")),
+        every = set().union(*(words(k) for k in ("speech_verbs", "cognition_verbs", "object_verbs")),
                             *(ws for table in status.values() for ws in table.values()))
         return Cues(
-            speech=words("speech_verbs"), cognition=words("cognition_verbs"),
+            speech=words("speech_verbs"), quote_only=words("quote_only_verbs"),
+            cognition=words("cognition_verbs"),
+            intent=words("intent_verbs"), objects=words("object_verbs"), nouns=words("attribution_nouns"),
             report_verbs=words("report_verbs"), report_nouns=words("report_nouns"),
             anaphors=words("anaphors"),
             status=status, future_aux=words("future_aux"), first_person=words("first_person"),
-            pronouns={k: frozenset(v) for k, v in raw["pronouns"].items()},
+            pronouns={k: (frozenset(v["types"]), v.get("gender")) for k, v in raw["pronouns"].items()},
+            gender={str(w).lower(): g for g, ws in raw["gender"].items() for w in ws},
             phrasal=frozenset(w for w in every if " " in w),
         )
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as err:
@@ -135,17 +144,24 @@ def quote_segments(text: str) -> list[tuple[int, int, int, int, bool, int]]:
     """
     segments = []
     for para_no, para in enumerate(re.finditer(r"[^\n]+", text)):
-        opened = None
+        opened, curly, nested = None, False, 0
         for mark in QUOTE_MARK.finditer(para.group()):
             ch, i = mark.group(), para.start() + mark.start()
             prev = text[i - 1] if i > para.start() else " "
-            opening = ch in OPEN_MARKS or (ch in ('"', "''") and prev in OPENING_CONTEXT)
+            after = text[i + len(ch)] if i + len(ch) < para.end() else " "
+            straight = ch in ('"', "''")
+            opening = ch in OPEN_MARKS or straight and (
+                prev in OPENING_CONTEXT or prev in ":;," and after.isalnum())
             if opened is None:
                 if opening:
-                    opened = (i, len(ch))
-            elif ch in OPEN_MARKS:  # unbalanced: the later opener wins
+                    opened, curly, nested = (i, len(ch)), not straight, 0
+            elif opening and straight != (not curly):  # the other style inside: a nested quote
+                nested += 1
+            elif opening and ch in OPEN_MARKS:  # curly reopened without a close: the later one wins
                 opened = (i, len(ch))
-            else:
+            elif nested and not opening:
+                nested -= 1
+            elif not opening:
                 segments.append((opened[0], opened[0] + opened[1], i, i + len(ch), True, para_no))
                 opened = None
         if opened is not None:
@@ -242,6 +258,11 @@ def edges(tokens: list[Token]) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1])
 
 
+def is_subject(tok: Token) -> bool:
+    """A subject, or the name in apposition to one ("The spokesman, Zabihullah Mujahid, said")."""
+    return tok.dep_ in SUBJECT_DEPS or (tok.dep_ == "appos" and tok.head.dep_ in SUBJECT_DEPS)
+
+
 def names(entities: list[Entity]) -> dict[str, Entity]:
     """Folded name, alias and (for persons) surname → entity, for names the tagger missed at one
     place but found elsewhere ("Stumpf said" untagged, "WALLACE:" in a transcript)."""
@@ -265,12 +286,33 @@ class Speakers:
                 if s in quoted:
                     continue
                 span = doc.char_span(s, t, alignment_mode="expand")
-                if span is not None and span.root.dep_ in SUBJECT_DEPS:
+                if span is not None and is_subject(span.root):
                     antecedents.append((s, ent))
         antecedents.sort(key=lambda a: a[0])
         self.antecedents = antecedents
         self._positions = [s for s, _ in antecedents]
         self.by_name = by_name
+        self.gender = self.genders()
+
+    def genders(self) -> dict[str, str]:
+        """Gender of a person from a title before a mention or a role noun next to it."""
+        found: dict[str, str] = {}
+        for ent in self.index.by_id.values():
+            if ent.type != "PERSON":
+                continue
+            for s, t in ent.mentions:
+                span = self.doc.char_span(s, t, alignment_mode="expand")
+                if span is None:
+                    continue
+                root = span.root
+                near = [span[0], *([self.doc[span.start - 1]] if span.start else []),
+                        *(c for c in root.children if c.dep_ in ("appos", "compound")),
+                        *([root.head] if root.dep_ == "appos" else [])]
+                gender = next((g for w in near if (g := self.cues.gender.get(w.lower_.rstrip(".")))), None)
+                if gender:
+                    found.setdefault(ent.id, gender)
+                    break
+        return found
 
     def entity(self, tok: Token) -> Entity | None:
         found = self.index.at(tok.idx, tok.idx + len(tok))
@@ -293,13 +335,13 @@ class Speakers:
         return None
 
     def antecedent(self, pron: Token) -> Entity | None:
-        types = self.cues.pronouns.get(pron.lower_)
-        if not types:
+        if pron.lower_ not in self.cues.pronouns:
             return None
+        types, gender = self.cues.pronouns[pron.lower_]
         i = bisect_left(self._positions, pron.idx) - 1
         while i >= 0:
             ent = self.antecedents[i][1]
-            if ent.type in types:
+            if ent.type in types and self.gender.get(ent.id, gender) == gender:
                 return ent
             i -= 1
         return None
@@ -314,17 +356,27 @@ class Finder:
         self.doc, self.text, self.cues = doc, doc.text, load_cues()
         self.cue_words = self.cues.speech | self.cues.cognition
         self.paragraph_starts = [m.start() for m in re.finditer(r"[^\n]+", self.text)]
-        self.segments: list[Attribution] = []
+        segments = []
         for outer_start, start, end, outer_end, closed, para in quote_segments(self.text):
             inner = trim(self.text, start, end)
             span = doc.char_span(*inner, alignment_mode="expand")
-            if span is not None and is_quotation(span):
-                self.segments.append(Attribution("direct", *inner, paragraph=para, closed=closed,
-                                                 pieces=[inner], outer=(outer_start, outer_end)))
+            if span is not None and any(t.is_alpha for t in span):
+                segments.append((Attribution("direct", *inner, paragraph=para, closed=closed, pieces=[inner],
+                                             outer=(outer_start, outer_end)), is_quotation(span)))
+        # A short quote counts only next to a speech verb: `"I would," he said. "I would, Donald."`
+        self.quoted = Quoted([att.outer for att, _ in segments])
+        self.segments = []
+        for att, strong in segments:
+            prev = self.segments[-1] if self.segments else None
+            after_prev = (prev is not None and prev.paragraph == att.paragraph
+                          and att.outer[0] - prev.outer[1] <= 60 and self.after_cue(prev) is not None)
+            if strong or after_prev or self.open_ended(att) and self.after_cue(att) is not None:
+                self.segments.append(att)
         self.by_name = names(record.entities)
         self.labelled = self.speaker_labels()
         self.quoted = Quoted([att.outer for att in self.segments + self.labelled])
         self.speakers = Speakers(doc, EntityIndex(record.entities), self.quoted, self.cues, self.by_name)
+        self.attributions: list[Attribution] = []
 
     def is_speech(self, tok: Token) -> bool:
         return tok.pos_ == "VERB" and self.cues.phrase(tok) in self.cues.speech
@@ -356,21 +408,26 @@ class Finder:
             if speaker is None or speaker.type not in LABEL_TYPES:
                 continue
             inner = trim(self.text, label.end(), end)
-            quotes = [att for att in self.segments if att.paragraph == para and att.cue is None]
+            quotes = [att for att in self.segments if att.paragraph == para]
             for att in quotes or [Attribution("direct", *inner, paragraph=para, pieces=[inner], outer=inner)]:
                 att.speaker = speaker
                 att.source = self.tokens(start, label.end(1))[-1]
+                att.start = max(att.start, inner[0])  # `"WALLACE: …`: the label is not the quote
                 if not quotes:
                     found.append(att)
         return found
 
     # direct quotes
+    def open_ended(self, att: Attribution) -> bool:
+        """The quote ends the way a quote followed by its cue does: `,"` `?"` `!"` `—"`."""
+        return self.text[att.start:att.outer[1]].rstrip("”\"'» ").endswith((",", "?", "!", "—", "–", "-"))
+
     def after_cue(self, att: Attribution) -> Token | None:
         """`"…," he said.` / `“…” He remarked.`: the first verb after the closing mark, if it is
         a speech verb. After a full stop it must not carry content of its own (`“….” X said the
         army withdrew` is a new statement); after a comma the quote is its content."""
         end = att.outer[1]
-        open_ended = self.text[att.start:end].rstrip("”\"» ").endswith((",", "—", "–", "-"))
+        open_ended = self.open_ended(att)
         if end >= len(self.text) or self.paragraph(end) != att.paragraph:
             return None
         para_end = self.text.find("\n", end)
@@ -380,7 +437,8 @@ class Finder:
                 return None
             if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
                 own_content = not open_ended and any(
-                    c.dep_ == "ccomp" and c.idx not in self.quoted for c in tok.children)
+                    c.dep_ == "ccomp" and c.i > tok.i and c.idx not in self.quoted
+                    and self.paragraph(c.idx) == att.paragraph for c in tok.children)
                 return tok if self.is_speech(tok) and not own_content else None
         return None
 
@@ -433,32 +491,72 @@ class Finder:
         return atts
 
     # indirect speech
+    def scope(self, cue: Token) -> tuple[int, int]:
+        """Where a cue's content may lie: its paragraph, or its parentheses when it is inside some
+        (`Fatalities coded as 0 (VoJ reported 1)`: the parser hangs the outside on the cue)."""
+        para = self.paragraph(cue.idx)
+        lo = self.paragraph_starts[para]
+        hi = self.paragraph_starts[para + 1] if para + 1 < len(self.paragraph_starts) else len(self.text)
+        opened = self.text.rfind("(", lo, cue.idx)
+        if opened >= 0 and self.text.rfind(")", opened, cue.idx) < 0:
+            closed = self.text.find(")", cue.idx, hi)
+            return opened, hi if closed < 0 else closed
+        return lo, hi
+
     def indirect(self) -> list[Attribution]:
+        """Speech and belief verbs with a clausal complement, speech verbs with the said thing as
+        object, intention verbs with an infinitive, attribution nouns with a that-clause, and
+        `according to X`."""
         found = []
         for tok in self.doc:
             if tok.idx in self.quoted:
                 continue
-            if tok.lower_ == "according":
-                to = next((c for c in tok.children if c.lower_ == "to"), None)
-                source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-                if source is None or tok.head.i == tok.i:
-                    continue
-                skip = set(t.i for t in tok.subtree)
-                content = [t for t in clause_tokens(tok.head) if t.i not in skip]
-            elif self.is_cue(tok) and not any(c.dep_ == "auxpass" for c in tok.children):
-                comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-                if comp is None:
-                    continue
-                source, content = None, list(comp.subtree)
-            else:
+            reported = self.reported(tok)
+            if reported is None:
                 continue
-            start, end = edges(content)
+            content, source, needs = reported
+            lo, hi = self.scope(tok)
+            start, end = edges([t for t in content if lo <= t.idx < hi])
             if end - start < 8:
                 continue
             att = Attribution("indirect", start, end, paragraph=self.paragraph(start))
-            self.attribute(att, tok, source)
-            found.append(att)
+            if tok.pos_ == "NOUN":
+                att.cue, att.source, att.speaker = tok, source, self.speakers.resolve(source)
+            else:
+                self.attribute(att, tok, source)
+            if needs is None or (att.speaker if needs == "speaker" else att.source) is not None:
+                found.append(att)
         return found
+
+    def reported(self, tok: Token) -> tuple[list[Token], Token | None, str | None] | None:
+        """(content tokens, explicit source, what the cue needs: "subject", "speaker" or None)
+        when `tok` is a cue. A belief needs a believer ("location not known" is none); an
+        intention, an identifiable one ("families have not agreed to follow" is no statement)."""
+        children = {c.dep_: c for c in reversed(list(tok.children))}  # first child per relation
+        if tok.lower_ == "according" and "prep" in children and tok.head.i != tok.i:
+            source = next((c for c in children["prep"].children if c.dep_ == "pobj"), None)
+            skip = {t.i for t in tok.subtree}
+            return ([t for t in clause_tokens(tok.head) if t.i not in skip], source, None) if source else None
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.cues.nouns:
+            clause = children.get("acl") or children.get("ccomp")
+            if clause is None or not any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+                return None
+            return list(clause.subtree), next((c for c in tok.children if c.dep_ == "poss"), None), None
+        if tok.pos_ != "VERB" or "auxpass" in children:
+            return None
+        key = self.cues.phrase(tok)
+        if key in self.cues.quote_only:
+            return None
+        if key in self.cue_words and "ccomp" in children:
+            return list(children["ccomp"].subtree), None, None if key in self.cues.speech else "subject"
+        if key in self.cues.objects and "dobj" in children:
+            return list(children["dobj"].subtree), None, None
+        prep = children.get("prep")
+        if prep is not None and f"{key} {prep.lower_}" in self.cues.objects:
+            return [t for c in prep.children if c.dep_ == "pobj" for t in c.subtree], None, None
+        if key in self.cues.intent and "xcomp" in children:
+            return list(children["xcomp"].subtree), None, "speaker"
+        return None
 
     def merge(self, direct: list[Attribution], indirect: list[Attribution]) -> list[Attribution]:
         """Indirect content wrapping a direct quote becomes one mixed quote; speech reported
@@ -490,13 +588,19 @@ class Finder:
         return sorted(out, key=lambda a: (a.start, a.end))
 
 
-def attributions(doc: Doc, record: Record) -> list[Attribution]:
-    """Every attribution in the document, computed once and kept on the Doc for later stages."""
-    key = "sitrep.attributions"
+def analyse(doc: Doc, record: Record) -> Finder:
+    """The document's attributions with their speaker resolver, computed once and kept on the Doc
+    so the claims and relations stages reuse them instead of walking the parse again."""
+    key = "sitrep.quotes"
     if key not in doc.user_data:
         finder = Finder(doc, record)
-        doc.user_data[key] = finder.merge(finder.direct() + finder.labelled, finder.indirect())
+        finder.attributions = finder.merge(finder.direct() + finder.labelled, finder.indirect())
+        doc.user_data[key] = finder
     return doc.user_data[key]
+
+
+def attributions(doc: Doc, record: Record) -> list[Attribution]:
+    return analyse(doc, record).attributions
 
 
 def extract(doc: Doc, record: Record) -> list[Quote]:

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import deque
+
+if __name__ == "__main__" and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+    # Run as a script, this package's folder comes first on sys.path, where sitrep's numbers.py
+    # would shadow the standard library's `numbers`.
+    del sys.path[0]
+
+from collections import deque  # noqa: E402  (the imports below must follow the path fix)
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -172,7 +178,7 @@ def extract(spark: SparkSession, source: str, output: str, options: JobOptions =
     return JobResult(documents=counts[0], errors=counts[1], output=output)
 
 
-if __name__ == "__main__":  # spark-submit src/sitrep/spark.py extract IN OUT: the `sitrep spark` commands
-    from sitrep.cli import spark_app
+if __name__ == "__main__":  # `spark-submit src/sitrep/spark.py extract IN OUT`, `python -m sitrep.spark extract ...`
+    from sitrep.cli import app
 
-    spark_app(prog_name="sitrep spark")
+    app(args=["spark", *sys.argv[1:]], prog_name="sitrep")

@@ -25,11 +25,12 @@ from sklearn.linear_model import LogisticRegression
 
 from .errors import SitrepError
 from .event_lexicon import lexicon
-from .event_model import EventModel, features
+from .event_model import NONE, EventModel, features
 
 SEED = 13
 C = 10.0
 MIN_DF = 2
+MAX_NEGATIVES = 3000
 REQUIRED = {"notes", "event_type", "sub_event_type"}
 
 
@@ -99,6 +100,31 @@ def featurise(notes: Iterable[str], batch_size: int = 64) -> list[str]:
     return [features(doc[:], lex.find(doc), lex) for doc in nlp.pipe(notes, batch_size=batch_size)]
 
 
+def negative_sentences(folder: Path, limit: int = MAX_NEGATIVES) -> list[str]:
+    """Features of sentences from ordinary news that use an event word in another sense ("Trump
+    attacked Clinton", "a battle of niches", "seize on his comments"): the `(none)` class that teaches
+    the classifier to tell such sentences from reports of violence. Sentences with a word that is
+    physical by itself (killed, exploded) are left out: they may report real violence."""
+    from .nlp.pipeline import load_pipeline
+
+    files = sorted(folder.rglob("*.txt")) if folder.is_dir() else []
+    if not files:
+        raise SitrepError(f"{folder}: no .txt files for negative examples")
+    nlp = load_pipeline()
+    lex = lexicon(nlp.vocab)
+    out: list[str] = []
+    texts = (p.read_text(encoding="utf-8", errors="replace") for p in files)
+    for doc in nlp.pipe(texts, batch_size=16):
+        found = lex.find(doc)
+        for sent in doc.sents:
+            kinds = {found.trigger_kind[t] for t in found.triggers if sent.start <= t[0] and t[1] <= sent.end}
+            if kinds and "strong" not in kinds:
+                out.append(features(sent, found, lex))
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
 def fit(texts: list[str], labels: list[str], seed: int = SEED, meta: dict | None = None) -> EventModel:
     """TF-IDF + balanced logistic regression, exported as a portable `EventModel`."""
     vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True,
@@ -112,19 +138,26 @@ def fit(texts: list[str], labels: list[str], seed: int = SEED, meta: dict | None
                        "sklearn": sklearn.__version__, **(meta or {})})
 
 
-def train_rows(rows: list[AcledRow], seed: int = SEED, meta: dict | None = None) -> EventModel:
-    """Train on ACLED rows; a note coded as several events (one per place) counts once."""
+def train_rows(rows: list[AcledRow], negatives: Path | None = None, seed: int = SEED,
+               meta: dict | None = None) -> EventModel:
+    """Train on ACLED rows (a note coded as several events, one per place, counts once) and, with
+    `negatives`, on sentences of a folder of ordinary news texts as the `(none)` class."""
     unique = sorted({(r.notes, r.sub_event_type) for r in rows})
-    texts = featurise([n for n, _ in unique])
+    texts, labels = featurise([n for n, _ in unique]), [s for _, s in unique]
     digest = hashlib.sha256("\n".join(f"{n}\t{s}" for n, s in unique).encode()).hexdigest()[:12]
-    return fit(texts, [s for _, s in unique], seed, {"rows": len(unique), "data_sha256": digest, **(meta or {})})
+    info = {"rows": len(unique), "data_sha256": digest, **(meta or {})}
+    if negatives is not None:
+        none = negative_sentences(negatives)
+        texts, labels = texts + none, labels + [NONE] * len(none)
+        info.update(negatives=negatives.name, negative_sentences=len(none))
+    return fit(texts, labels, seed, info)
 
 
-def train_events(data: Path, out: Path, seed: int = SEED) -> EventModel:
-    """Train on every ACLED export under `data` and write the artefact to `out`."""
+def train_events(data: Path, out: Path, negatives: Path | None = None, seed: int = SEED) -> EventModel:
+    """Train on every ACLED export under `data` (and negatives) and write the artefact to `out`."""
     files = acled_files(data)
     rows = [r for f in files for r in read_acled(f)]
-    model = train_rows(rows, seed, {"trained_on": [f.name for f in files]})
+    model = train_rows(rows, negatives, seed, {"trained_on": [f.name for f in files]})
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     return model

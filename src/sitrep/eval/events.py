@@ -152,14 +152,15 @@ def evaluate(rows: list[AcledRow], model: EventModel | None = None, extractor: E
     return Report(outcomes, ", ".join(name) if isinstance(name, list) else str(name))
 
 
-def evaluate_file(path: Path, train_on: list[Path] | None = None, errors: Path | None = None) -> Report:
+def evaluate_file(path: Path, train_on: list[Path] | None = None, negatives: Path | None = None,
+                  errors: Path | None = None) -> Report:
     from ..train import train_rows
 
     rows = read_acled(path)
     model = None
     if train_on:
         train = [r for p in train_on for r in read_acled(p)]
-        model = train_rows(train, meta={"trained_on": [p.name for p in train_on]})
+        model = train_rows(train, negatives, meta={"trained_on": [p.name for p in train_on]})
     report = evaluate(rows, model)
     if errors is not None:
         with errors.open("w", encoding="utf-8") as fh:

@@ -11,16 +11,16 @@ from __future__ import annotations
 import csv
 import statistics
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from spacy.tokens import Doc
 
-from ..errors import SitrepError
 from .. import entities
-from ..gazetteer import gazetteer, km
 from ..entities import EntityIndex
+from ..errors import SitrepError
+from ..gazetteer import gazetteer, km
 from ..places import Mention, Resolver, mentions, name_mention
 from ..record import DocumentMeta, Record
 
@@ -52,13 +52,16 @@ class GeoReport:
     predicted: int = 0
     exact: int = 0
     overlap: int = 0
+    predicted_names: int = 0  # the same without sites ("civil registry court"), which LGL does not mark
+    exact_names: int = 0
     resolvable: int = 0
     within: int = 0
     unresolved: int = 0
     errors_km: list[float] = field(default_factory=list)
 
-    def prf(self, hits: int) -> tuple[float, float, float]:
-        p = hits / self.predicted if self.predicted else 0.0
+    def prf(self, hits: int, predicted: int | None = None) -> tuple[float, float, float]:
+        predicted = self.predicted if predicted is None else predicted
+        p = hits / predicted if predicted else 0.0
         r = hits / self.gold if self.gold else 0.0
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
@@ -73,10 +76,12 @@ class GeoReport:
     def lines(self) -> list[str]:
         ep, er, ef = self.prf(self.exact)
         op, orr, of = self.prf(self.overlap)
+        np_, nr, nf = self.prf(self.exact_names, self.predicted_names)
         return [
             f"articles {self.articles}, gold toponyms {self.gold}, predicted {self.predicted}",
             f"recognition exact   P={ep:.3f} R={er:.3f} F1={ef:.3f}",
             f"recognition overlap P={op:.3f} R={orr:.3f} F1={of:.3f}",
+            f"recognition exact, names only (no sites) P={np_:.3f} R={nr:.3f} F1={nf:.3f}",
             f"resolution (gold spans, {self.resolvable} with coordinates): "
             f"accuracy@{ACCURACY_KM:.0f}km={self.accuracy:.3f} median error={self.median_km:.1f} km "
             f"unresolved={self.unresolved}",
@@ -127,11 +132,15 @@ def evaluate(path: Path, mistakes: Path | None = None, limit: int | None = None)
         # only the stages the places stage reads: the rest would cost time and measure nothing here
         record = Record(document=DocumentMeta(id=article.id, chars=len(article.text)))
         record.entities = entities.extract(doc, extractor.aliases)
-        found = {(m.start, m.end) for m in mentions(doc, record)}
+        predicted = mentions(doc, record)
+        found = {(m.start, m.end) for m in predicted}
+        names = {(m.start, m.end) for m in predicted if not m.site}
         gold = {(g.start, g.end) for g in article.toponyms}
         report.gold += len(gold)
         report.predicted += len(found)
         report.exact += len(found & gold)
+        report.predicted_names += len(names)
+        report.exact_names += len(names & gold)
         report.overlap += sum(any(s < e2 and s2 < e for s2, e2 in found) for s, e in gold)
         places = Resolver(doc, gold_mentions(article, doc, EntityIndex(record.entities))).places()
         at = {m: p for p in places for m in map(tuple, p.mentions)}

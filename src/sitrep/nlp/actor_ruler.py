@@ -17,18 +17,22 @@ LABELS = {"STATE": "GPE", "ARMED_GROUP": "ARMED_GROUP", "MEDIA": "MEDIA", "PERSO
 
 
 def actor_patterns(nlp: Language, table: AliasTable) -> list[dict]:
+    """A phrase pattern (matched on LOWER) per alias; acronyms get case-sensitive token patterns.
+
+    Phrase patterns go to spaCy's PhraseMatcher, one hash lookup per token whatever the size of
+    the table; token patterns cost a check per pattern per token, so only the few acronyms use them.
+    """
     patterns = []
     for actor in table.actors.values():
         for form in dict.fromkeys(actor.forms):
-            attr = "TEXT" if is_acronym(form) else "LOWER"
-            tokens = [{attr: t.text if attr == "TEXT" else t.lower_} for t in nlp.make_doc(form)]
-            patterns.append({"label": LABELS[actor.type], "pattern": tokens, "id": actor.id})
+            pattern = [{"TEXT": t.text} for t in nlp.make_doc(form)] if is_acronym(form) else form
+            patterns.append({"label": LABELS[actor.type], "pattern": pattern, "id": actor.id})
     return patterns
 
 
 @Language.factory("sitrep_actor_ruler_v1", default_config={"alias_files": []},
                   assigns=["doc.ents", "token.ent_id"], requires=["doc.ents"])
 def make_actor_ruler(nlp: Language, name: str, alias_files: list[str]) -> EntityRuler:
-    ruler = EntityRuler(nlp, name=name, overwrite_ents=True)
+    ruler = EntityRuler(nlp, name=name, overwrite_ents=True, phrase_matcher_attr="LOWER")
     ruler.add_patterns(actor_patterns(nlp, AliasTable.load(tuple(alias_files))))
     return ruler

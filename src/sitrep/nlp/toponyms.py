@@ -2,9 +2,10 @@
 
 en_core_web_sm tags many Arabic, Pashto or Somali town names PERSON ("the Misrata-led forces",
 "inside Jiza") and hotels PERSON ("met in Corinthia Hotel"). This component relabels PERSON, ORG,
-NORP and FAC spans that the gazetteer knows and that stand where a place stands ("in X", "X-led",
-"X, Y" with Y a region, "where" after it), then spreads the decision to other mentions of the same
-name in the document. It never relies on a list of names: the evidence is the gazetteer plus context.
+NORP and FAC spans that are a country's or a region's own name ("Tennessee" tagged ORG), or that
+the gazetteer knows and that stand where a place stands ("in X", "X-led", "X, Y" with Y a region,
+"where" after it), then spreads the decision to other mentions of the same name in the document.
+It never relies on a list of names: the evidence is the gazetteer plus context.
 
 It also finds *sites*, places inside a town that are rarely named entities ("residential area 3",
 "600 neighborhood", "civil registry court", "Eddekhar Bank"): noun phrases ending in a site head
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ..aliases import fold
 from ..gazetteer import Gazetteer, gazetteer, lexicon
@@ -23,12 +24,24 @@ from ..gazetteer import Gazetteer, gazetteer, lexicon
 SITES = "sites"
 RELABEL = {"PERSON", "ORG", "NORP", "FAC"}
 PLACE = {"GPE", "LOC"}
+TOWN_WORDS = {"city", "town", "village"}
 # Prepositions strong enough to turn a PERSON into a place: "from"/"to" are not ("a letter from
 # Obama", "spoke to Jordan"), "in"/"inside" are.
 STRONG_PREPS = {"in", "inside", "near", "outside", "around", "across", "throughout", "into", "within",
                 "outskirts"}
 MODIFIER_POS = ["ADJ", "NOUN", "PROPN", "NUM"]
 SKIP_DEPS = {"det", "poss", "predet", "advmod", "npadvmod", "punct"}
+
+
+def named_area_matcher(nlp: Language) -> Matcher:
+    """Proper names before an administrative word or "city": "Kandahar city", "Gardez district",
+    "Mazar-e Sharif city": a place even where the model saw none."""
+    words = sorted(lexicon()["admin_words"] | TOWN_WORDS)
+    name = {"POS": "PROPN", "OP": "+"}
+    matcher = Matcher(nlp.vocab)
+    matcher.add("NAMED_AREA", [[name, {"LOWER": {"IN": words}}],
+                               [name, {"ORTH": "-"}, name, {"LOWER": {"IN": words}}]], greedy="LONGEST")
+    return matcher
 
 
 def site_matcher(nlp: Language) -> Matcher:
@@ -50,6 +63,7 @@ class Toponyms:
 
     def __init__(self, nlp: Language, gaz: Gazetteer | None = None):
         self.matcher = site_matcher(nlp)
+        self.areas = named_area_matcher(nlp)
         self._gaz = gaz
         lex = lexicon()
         self.heads, self.weak = lex["site_heads"], lex["weak_site_heads"]
@@ -65,8 +79,23 @@ class Toponyms:
     def __call__(self, doc: Doc) -> Doc:
         sites = self.sites(doc)
         doc.ents = self.relabel(doc, sites)
+        doc.ents = self.named_areas(doc)
         doc.spans[SITES] = sites
         return doc
+
+    def named_areas(self, doc: Doc) -> list[Span]:
+        """The entities plus the names of "X city", "X district" that the gazetteer knows and that
+        no entity covers (or only a person's or organisation's guess of the same words)."""
+        ents = list(doc.ents)
+        for match in self.areas(doc, as_spans=True):
+            name = match[:-1]
+            overlapping = [e for e in ents if e.start < name.end and name.start < e.end]
+            if any(e.label_ not in RELABEL or e.ent_id_ or (e.start, e.end) != (name.start, name.end)
+                   for e in overlapping):
+                continue
+            if any(c.is_town or c.is_admin1 for c in self.gaz.candidates(name.text)):
+                ents = [e for e in ents if e not in overlapping] + [Span(doc, name.start, name.end, label="GPE")]
+        return sorted(ents, key=lambda e: e.start)
 
     # -- sites -------------------------------------------------------------------------------
     def sites(self, doc: Doc) -> list[Span]:
@@ -150,7 +179,7 @@ class Toponyms:
         if ent.label_ not in RELABEL or ent.ent_id_:
             return ent.label_
         last = ent[-1]
-        if last.lemma_.lower() in self.heads or last.lower_ in self.heads:
+        if len(ent) > 1 and (last.lemma_.lower() in self.heads or last.lower_ in self.heads):
             if ent.label_ in ("PERSON", "FAC") or (ent.start, ent.end) in site_bounds:
                 return "FAC"  # "Corinthia Hotel", or "Eddekhar Bank" where a site stands
             return ent.label_
@@ -161,6 +190,8 @@ class Toponyms:
             return "GPE"  # a town the model took for a building
         if self._person_cue(ent):
             return ent.label_
+        if any(c.main and (c.is_country or c.is_admin1) for c in towns) and ent.label_ != "PERSON":
+            return "GPE"  # "Tennessee", "Virginia" as ORG: a region's own name is a place
         if self._place_context(ent, strong=ent.label_ == "PERSON"):
             return "GPE"
         return ent.label_
@@ -183,6 +214,10 @@ class Toponyms:
             return True  # "Misrata-led", "Cairo-based"
         if len(tail) == 2 and tail[0].text == "," and tail[1].ent_type_ in PLACE:
             return any(c.is_admin1 or c.is_country for c in self.gaz.candidates(tail[1].text))
+        head = doc[ent.start - 2:ent.start]
+        if len(head) == 2 and head[1].text == "," and head[0].ent_type_ in PLACE:
+            # "in Gardez district, Paktia": the region that qualifies a place
+            return any(c.is_admin1 or c.is_country for c in self.gaz.candidates(ent.text))
         return False
 
 

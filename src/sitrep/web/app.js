@@ -82,8 +82,10 @@ function formValues(form) {
 
 // ---------------------------------------------------------------- map
 
-const state = { filters: {}, range: null, offset: 0, events: [], markers: new Map(), selected: null };
+const state = { filters: {}, range: null, offset: 0, markers: new Map(), selected: null };
 let map, markerLayer, timeline;
+
+const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 async function initMap() {
   map = L.map("map", { worldCopyJump: true, zoomSnap: 0.5, attributionControl: true, keyboard: true });
@@ -93,8 +95,7 @@ async function initMap() {
   const world = await (await fetch("/static/vendor/countries-50m.json")).json();
   L.geoJSON(topojson.feature(world, world.objects.countries), {
     interactive: false,
-    style: { color: getComputedStyle(document.documentElement).getPropertyValue("--border").trim(),
-             weight: 0.8, fillColor: "#f3f0e8", fillOpacity: 1 },
+    style: { color: cssVar("--border"), weight: 0.8, fillColor: cssVar("--land"), fillOpacity: 1 },
   }).addTo(map);
   markerLayer = L.layerGroup().addTo(map);
   map.on("zoomend", spreadMarkers);
@@ -130,7 +131,8 @@ function drawMarkers(events) {
     const marker = L.circleMarker([ev.latitude, ev.longitude], {
       radius: radiusOf(ev.fatalities), color: "#222", weight: 1, fillColor: colourOf(ev.event_type), fillOpacity: 0.85,
     });
-    marker.bindTooltip(`${ev.event_type} — ${ev.location || ""} ${ev.event_date || ""}`);
+    // A node, not a string: Leaflet would parse a string tooltip as HTML.
+    marker.bindTooltip(h("span", {}, `${ev.event_type} — ${ev.location || ""} ${ev.event_date || ""}`));
     marker.on("click", () => { location.hash = `#/events/${encodeURIComponent(ev.id)}`; });
     marker.addTo(markerLayer);
     const el = marker.getElement();
@@ -191,7 +193,7 @@ function initTimeline() {
       .attr("class", (d) => `bar${inRange(d.date) ? " in" : ""}`)
       .attr("x", (d) => x(d.date)).attr("width", bw)
       .attr("y", (d) => y(d.count)).attr("height", (d) => height - y(d.count))
-      .append("title").text((d) => `${d.day}: ${d.count} event(s)`);
+      .selectAll("title").data((d) => [d]).join("title").text((d) => `${d.day}: ${d.count} event(s)`);
     axis.attr("transform", `translate(0,${height})`).call(d3.axisBottom(x).ticks(Math.max(2, width / 90)).tickFormat(d3.utcFormat("%b %-d")));
     brushG.call(brush.extent([[0, 0], [width, height]]));
     brushG.call(brush.move, state.range ? [x(state.range[0]), x(d3.utcDay.offset(state.range[1], 1))] : null);
@@ -378,6 +380,16 @@ async function loadEntities() {
       h("span", { class: "etype" }, `${e.type} · ${e.mentions} mention(s) in ${e.documents} document(s)`)))));
 }
 
+/** Names that differ only in case or surrounding space are shown once. */
+const uniqueNames = (names) => [...new Map(names.map((n) => [n.trim().toLowerCase(), n.trim()])).values()];
+
+function showEventsOf(actor) {
+  const form = $("#filters");
+  form.elements.actor.value = actor;
+  location.hash = "#/";
+  form.requestSubmit();
+}
+
 async function showEntity(id) {
   const view = $("#view-entity");
   let e;
@@ -385,7 +397,8 @@ async function showEntity(id) {
   view.replaceChildren(
     h("p", {}, h("a", { href: "#/entities" }, "← All entities")),
     h("h2", {}, e.name, " ", h("span", { class: "badge count" }, e.type)),
-    h("p", {}, "Also called: ", (e.aliases || []).join(", ") || "—"),
+    h("p", {}, "Also called: ", uniqueNames(e.aliases || []).join(", ") || "—", " ",
+      h("button", { type: "button", onclick: () => showEventsOf(e.name) }, "Show this actor's events")),
     h("h3", {}, "Relations"),
     e.relations.length ? h("table", { class: "plain" },
       h("thead", {}, h("tr", {}, h("th", {}, "Subject"), h("th", {}, "Relation"), h("th", {}, "Object"),
