@@ -87,6 +87,16 @@ def test_dates_date_for_uses_its_own_sentence(parse):
     assert dates.date_for(doc, record, start, start + 6)[:2] == ("2016-10-13", 2)
 
 
+@pytest.mark.parametrize("text", [
+    "Police said on Monday that gunmen attacked a post near Mandera on Sunday night.",
+    "Gunmen attacked a post near Mandera on Sunday night, police told reporters on Monday.",
+])
+def test_dates_date_for_prefers_the_event_over_the_statement(parse, text):
+    doc, record = parse(text, published="2020-06-02")
+    start = text.index("attacked")
+    assert dates.date_for(doc, record, start, start + 8)[:2] == ("2020-05-31", 1)
+
+
 def test_dates_date_for_without_publication_date(parse):
     doc, record = parse("Troops withdrew from the town.", published=None)
     assert dates.date_for(doc, record, 0, 6)[:2] == (None, None)

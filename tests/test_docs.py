@@ -36,4 +36,4 @@ def test_docs_sitrep_factories_are_registered_with_versions():
 
     names = sorted(n for n in Language.factories if n.startswith("sitrep_"))
     assert names and all(re.fullmatch(r"sitrep_[a-z_]+_v\d+", n) for n in names)
-    assert "sitrep_actor_ruler_v1" in names
+    assert {"sitrep_actor_ruler_v1", "sitrep_toponyms_v1"} <= set(names)

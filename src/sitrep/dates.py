@@ -202,6 +202,20 @@ def _add(out: list[DateMention], text: str, start: int, published: date | None, 
                                time_precision=found[1]))
 
 
+def _dates_the_report(doc: Doc, mention: DateMention) -> bool:
+    """True for "police said on Monday (that …)": the date of the statement, not of the event,
+    which news gives elsewhere in the sentence ("… attacked a post on Sunday night")."""
+    from .quotes import load_cues  # the speech-verb lexicon of data/cues.yaml
+
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = span.root
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.lemma_.lower() in load_cues().speech
+
+
 def date_for(doc: Doc, record: Record, start: int, end: int) -> EventDate:
     """The date of an event found in [start, end): the date mentioned in its own sentence (the
     nearest one, past dates before planned ones), else the publication date at week precision
@@ -213,6 +227,7 @@ def date_for(doc: Doc, record: Record, start: int, end: int) -> EventDate:
     cands = [d for d in record.dates if lo <= d.start and d.end <= hi]
     if cands:
         best = min(cands, key=lambda d: (published is not None and d.date > published,
+                                         _dates_the_report(doc, d),
                                          min(abs(d.start - start), abs(d.start - end)), d.time_precision))
         return EventDate(best.date, best.time_precision, best)
     if _published(record) is not None:

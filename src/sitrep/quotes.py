@@ -368,8 +368,9 @@ class Finder:
         self.segments = []
         for att, strong in segments:
             prev = self.segments[-1] if self.segments else None
-            after_prev = (prev is not None and prev.paragraph == att.paragraph
-                          and att.outer[0] - prev.outer[1] <= 60 and self.after_cue(prev) is not None)
+            gap = self.text[prev.outer[1]:att.outer[0]].strip() if prev is not None else ""
+            after_prev = (prev is not None and prev.paragraph == att.paragraph and len(gap) <= 60
+                          and gap.endswith((".", ",", ":")) and self.after_cue(prev) is not None)
             if strong or after_prev or self.open_ended(att) and self.after_cue(att) is not None:
                 self.segments.append(att)
         self.by_name = names(record.entities)
