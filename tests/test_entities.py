@@ -56,3 +56,9 @@ def test_entities_user_aliases_reach_the_pipeline(tmp_path):
     (record,) = Extractor((str(extra),)).run([Document(id="d", text="The Army of Conquest shelled the town.")])
     (group,) = [e for e in record.entities if e.name == "Jaysh al-Fath"]
     assert group.type == "ARMED_GROUP"
+
+
+def test_entities_alias_inside_a_longer_model_name_keeps_the_name(run):
+    record = run("Somali National Army troops fought Al-Shabaab near Kismayo.")
+    names = ents(record)
+    assert "Somali National Army" in names and "Somalia" not in names

@@ -152,10 +152,16 @@ def test_fuse_claims_match_on_proposition(a, b, same):
     assert fuse.claims_match(claim("d1", a, "asserted"), claim("d2", b, "asserted")) is same
 
 
-def test_fuse_claims_need_a_shared_subject():
-    text = "the commander was killed in the strike"
-    assert not fuse.claims_match(claim("d1", text, "asserted", about=("ent:a",)),
-                                 claim("d2", text, "asserted", about=("ent:b",)))
+@pytest.mark.parametrize("a, b, same", [
+    (("ent:gana",), ("ent:gana",), True),
+    (("ent:iswap", "ent:gana"), ("ent:iswap", "ent:gana", "ent:monguno"), True),
+    (("ent:a",), ("ent:b",), False),
+    (("ent:al-shabaab", "ent:afgooye"), ("ent:al-shabaab", "ent:beledweyne"), False),  # same actor, other place
+    ((), (), False),                                                                   # no subject, no grouping
+])
+def test_fuse_claims_need_mostly_the_same_subjects(a, b, same):
+    text = "the militants killed soldiers in an attack on the base"
+    assert fuse.claims_match(claim("d1", text, "asserted", about=a), claim("d2", text, "asserted", about=b)) is same
 
 
 @pytest.mark.parametrize("statuses, contradiction", [

@@ -77,7 +77,16 @@ def test_quotes_quote_inside_a_reported_clause_is_mixed(run):
                  "adding that talks would resume.")
     quote = quote_with(record, "cannot win this war")
     assert quote.kind == "mixed" and quote.speaker == "Ibrahim Musa"
-    assert record.document.chars and record.quotes == sorted(record.quotes, key=lambda q: q.start)
+    assert record.quotes == sorted(record.quotes, key=lambda q: q.start)
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Gunfire continued in the town as young men declared revenge attacks.", "declared revenge"),
+    ("A man was killed in the market; the location is not known.", "man was killed"),
+    ("Fatalities coded as 0 (the Daily Nation reported 1 fatality).", "Fatalities coded"),
+])
+def test_quotes_no_speech_where_there_is_none(run, text, absent):
+    assert not [q for q in run(text).quotes if absent in q.text]
 
 
 def test_quotes_pronoun_speaker_across_paragraphs(run):

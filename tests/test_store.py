@@ -32,7 +32,7 @@ def write(store: Store, records) -> None:
 
 def clusters(store: Store) -> list[list[str]]:
     """Fused events as sorted lists of their source documents."""
-    return sorted(sorted(s["document_id"] for s in e["sources"]) for e in store.events(fused=True))
+    return sorted(sorted({s["document_id"] for s in e["sources"]}) for e in store.events(fused=True))
 
 
 def fused_by_doc(store: Store, doc: str) -> dict:
@@ -68,6 +68,11 @@ def test_store_resolve_url_accepts_paths_and_both_databases(url, backend):
 def test_store_resolve_url_refuses_other_databases(url):
     with pytest.raises(StoreError):
         resolve_url(url)
+
+
+def test_store_open_reports_an_unreachable_server_in_one_line():
+    with pytest.raises(StoreError, match="cannot open postgresql.*refused"):
+        Store("postgresql://postgres:secret@127.0.0.1:1/x")
 
 
 # --- fusion through the store -------------------------------------------------------------------
@@ -301,9 +306,8 @@ def test_store_ingest_killed_mid_batch_then_rerun_equals_uninterrupted_run(new_s
         assert dump(store) == killed
 
 
-@pytest.mark.xfail(strict=True, reason="needs the dates/events/claims stages to extract tests/corpus as "
-                                       "corpus_records() does; remove this mark when they do")
 def test_store_real_extraction_of_the_corpus_fuses_as_expected(store, extractor):
+    """End to end: this one also depends on the places, dates, events and claims stages."""
     ingest(store, read([str(CORPUS)]), extractor)
     multi = sorted(c for c in clusters(store) if len(c) > 1)
     assert multi == [["a1-horn-observer", "a2-mogadishu-times", "a3-east-africa-wire"],

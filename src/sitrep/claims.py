@@ -10,12 +10,12 @@ name them", "played down that fear"); then status and claimant follow the speake
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from .entities import EntityIndex
-from .quotes import Attribution, Cues, Finder, analyse, negated, subject_of
+from .quotes import Attribution, Cues, Finder, analyse, negated, subject_of, trim
 from .record import Claim, ClaimStatus, Entity, Record, Span
 
 STRENGTH: tuple[ClaimStatus, ...] = ("refused", "uncertain", "denied", "planned", "predicted")
@@ -36,7 +36,6 @@ class Draft:
     evidence: list[tuple[int, int]]
     sentence: int
     open_report: bool = False  # unattributed, waiting for a named speaker's comment
-    about: list[str] = field(default_factory=list)
 
 
 class Statuses:
@@ -123,34 +122,33 @@ class Statuses:
         return None
 
 
-def sentence_pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+def sentence_pieces(finder: Finder, start: int, end: int) -> list[tuple[int, int]]:
     """A direct quote split into its sentences, questions and fragments left out."""
-    span = doc.char_span(start, end, alignment_mode="expand")
     pieces = []
-    for sent in span.sents if span is not None else ():
-        s, e = max(sent.start_char, start), min(sent.end_char, end)
-        text = doc.text[s:e].strip()
+    for sent in finder.sentences[finder.sentence_index(start):finder.sentence_index(end - 1) + 1]:
+        s, e = trim(finder.text, max(sent.start_char, start), min(sent.end_char, end))
+        text = finder.text[s:e]
         if sum(w.isalpha() for w in text.split()) >= 3 and not text.rstrip("”\"' ").endswith("?"):
-            pieces.append((s + len(doc.text[s:e]) - len(doc.text[s:e].lstrip()), s + len(doc.text[s:e].rstrip())))
+            pieces.append((s, e))
     return pieces
 
 
-def clausal(span) -> bool:
+def clausal(span: SpacySpan) -> bool:
     """The content is a clause (has a verb with a subject), not a bare noun phrase."""
     return any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in span) or span.root.pos_ in ("VERB", "AUX")
 
 
-def drafts(doc: Doc, finder: Finder, statuses: Statuses, sentence_of) -> list[Draft]:
+def drafts(doc: Doc, finder: Finder, statuses: Statuses) -> list[Draft]:
+    """One draft per sentence of a direct quote and per indirect content."""
     out = []
     cues = finder.cues
     for att in finder.attributions:
-        pieces = sentence_pieces(doc, att.start, att.end) if att.kind == "direct" else [(att.start, att.end)]
-        reporting = att.cue is not None and (
-            cues.phrase(att.cue) in cues.report_verbs if att.cue.pos_ == "VERB"
-            else att.cue.lemma_.lower() in cues.report_nouns or att.cue.pos_ == "NOUN")
+        pieces = sentence_pieces(finder, att.start, att.end) if att.kind == "direct" else [(att.start, att.end)]
+        # "reports that …", "X reported …": a report, not an assertion of its own
+        reporting = att.cue is not None and (att.cue.pos_ == "NOUN" or cues.phrase(att.cue) in cues.report_verbs)
         for s, e in pieces:
             span = doc.char_span(s, e, alignment_mode="expand")
-            if not clausal(span) and not att.attributed:
+            if span is None or not clausal(span) and not att.attributed:
                 continue  # an unattributed quoted phrase is no proposition
             tokens = list(span) + ([att.cue] if att.kind != "direct" and att.cue is not None else [])
             status = statuses.of(tokens, att.speaker)
@@ -159,7 +157,7 @@ def drafts(doc: Doc, finder: Finder, statuses: Statuses, sentence_of) -> list[Dr
             if not clausal(span):  # "claimed responsibility": the object alone says nothing
                 s, e = evidence
             out.append(Draft(s, e, att.speaker, status or ("reported" if report else "asserted"), [evidence],
-                             sentence_of(e - 1), open_report=status is None and report))
+                             finder.sentence_index(e - 1), open_report=status is None and report))
     return sorted(out, key=lambda d: d.start)
 
 
@@ -172,7 +170,7 @@ def evidence_span(att: Attribution, start: int, end: int) -> tuple[int, int]:
     return min(start, att.cue.idx, source), max(end, cue_end)
 
 
-def link_comments(doc: Doc, finder: Finder, statuses: Statuses, found: list[Draft], sentence_of) -> None:
+def link_comments(doc: Doc, finder: Finder, statuses: Statuses, found: list[Draft]) -> None:
     """A named speaker's comment on an unattributed report decides its status and claimant."""
     for tok in doc:
         if tok.idx in finder.quoted or tok.pos_ not in ("VERB", "AUX", "ADJ"):
@@ -183,36 +181,30 @@ def link_comments(doc: Doc, finder: Finder, statuses: Statuses, found: list[Draf
         speaker = finder.speakers.resolve(subject_of(tok, finder.is_speech, finder.quoted))
         if speaker is None:
             continue
-        here = sentence_of(tok.idx)
+        here = finder.sentence_index(tok.idx)
         target = next((d for d in reversed(found) if d.open_report and d.end <= tok.idx
                        and here - d.sentence <= LINK_SENTENCES), None)
         if target is None:
             continue
-        clause = tok.sent
+        clause = finder.sentence(tok.idx)
         target.claimant, target.status, target.open_report = speaker, status, False
-        target.evidence.append((clause.start_char, clause.end_char))
+        target.evidence.append(trim(finder.text, clause.start_char, clause.end_char))
 
 
 def extract(doc: Doc, record: Record) -> list[Claim]:
     """Claims in text order with claimant, status, entities mentioned and evidence."""
     finder = analyse(doc, record)
     statuses = Statuses(finder.cues, finder)
-    sent_starts = [s.start_char for s in doc.sents]
-
-    def sentence_of(pos: int) -> int:
-        from bisect import bisect_right
-        return bisect_right(sent_starts, pos) - 1
-
-    found = drafts(doc, finder, statuses, sentence_of)
-    link_comments(doc, finder, statuses, found, sentence_of)
+    found = drafts(doc, finder, statuses)
+    link_comments(doc, finder, statuses, found)
     index = EntityIndex(record.entities)
     claims = []
     for n, d in enumerate(found, 1):
         about = list(dict.fromkeys(ent.id for _, _, ent in index.within(d.start, d.end)))
         claims.append(Claim(
-            id=f"c:{n}", text=doc.text[d.start:d.end],
+            id=f"c:{n}", text=finder.text[d.start:d.end],
             claimant=d.claimant.name if d.claimant else None, claimant_id=d.claimant.id if d.claimant else None,
             status=d.status, about=about,
-            evidence=[Span.of(doc.text, s, e) for s, e in dict.fromkeys(d.evidence)],
+            evidence=[Span.of(finder.text, s, e) for s, e in dict.fromkeys(d.evidence)],
         ))
     return claims

@@ -218,10 +218,10 @@ def is_real(tok: Token, lex: Lexicon) -> bool:
         if via != "conj":
             if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in node.children):
                 return False
-            if node is not tok and node.lemma_.lower() in heads and (
+            if node.i != tok.i and node.lemma_.lower() in heads and (
                     via in COMPLEMENT_DEPS or (via == "prep" and prep in COMPLEMENT_PREPS)):
                 return False
-            if node is not tok and any(c.dep_ == "acomp" and c.lemma_.lower() in heads for c in node.children):
+            if node.i != tok.i and any(c.dep_ == "acomp" and c.lemma_.lower() in heads for c in node.children):
                 return False
         if _has_modal(node, lex) or any(c.dep_ == "mark" and c.lower_ in marks for c in node.children):
             return False

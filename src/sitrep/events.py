@@ -33,14 +33,17 @@ from .event_lexicon import Found, Lexicon, Role, is_real, lexicon, side_of_actor
 from .event_model import NONE, EventModel, arguments, default_model, features, side_of
 from .record import Entity, Event, Record, Span
 
-ACTOR_TYPES = {"ARMED_GROUP", "STATE"}
 NEGATIVE_CLAIMS = {"denied", "uncertain", "predicted", "planned", "refused"}
 TERRITORY = ("Government regains territory", "Non-state actor overtakes territory",
              "Non-violent transfer of territory")
 WEAPONS = "Disrupted weapons use"
 SUFFER_VERBS = numbers.KILL_VERBS | {"arrest", "detain", "capture", "intercept", "apprehend", "neutralise",
                                      "neutralize", "wound", "injure"}
-MIN_NAMED_MENTIONS = 2  # a generic "the militants" stands for the document's armed group if named this often
+MIN_NAMED_MENTIONS = 2
+STRONG, CONTEXT = 2, 1
+# how sure the classifier must be when the words show no physical event (0) or only its context (1)
+MIN_CONFIDENCE = {0: 0.3, CONTEXT: 0.25}
+EVENT_PREPS = {"following", "after", "during", "amid", "amidst"}  # "died following clashes": the event itself
 
 
 @dataclass
@@ -49,7 +52,7 @@ class Segment:
 
     sents: list[SpacySpan]
     triggers: list[Token]
-    evident: bool  # the words alone show an event; otherwise the classifier must not say "(none)"
+    support: int  # what the words alone show: STRONG (a physical event), CONTEXT, or nothing (0)
 
     @property
     def start(self) -> int:
@@ -86,6 +89,13 @@ class Context:
     lex: Lexicon
     found: Found
     index: EntityIndex
+    _deaths: dict[int, bool] = field(default_factory=dict)
+
+    def reports_deaths(self, sent: SpacySpan) -> bool:
+        """Whether a sentence tells of deaths (asked by several rules; parsed once)."""
+        if sent.start not in self._deaths:
+            self._deaths[sent.start] = bool(numbers.death_statements(sent))
+        return self._deaths[sent.start]
 
     def named_for(self, role: Role, country: str | None) -> Entity | None:
         """The named actor a generic noun stands for: the one ACLED names as this role in the
@@ -101,40 +111,48 @@ class Context:
         return max(groups, key=lambda e: len(e.mentions), default=None)
 
 
-def _real_triggers(sent: SpacySpan, ctx: Context) -> tuple[list[Token], bool]:
-    """The sentence's triggers in real clauses, and whether the words alone show an event: a
-    physical trigger (killed, exploded), a word of violence with an armed actor, weapon or death
-    in the sentence, or a protest word with people doing it. Others (a lone "attacked") are left
-    to the classifier, which learned from ordinary news how such words are used for politics."""
+def _real_triggers(sent: SpacySpan, ctx: Context) -> tuple[list[Token], int]:
+    """The sentence's triggers in real clauses, and how far the words alone show an event: STRONG
+    for a physical trigger (killed, exploded); CONTEXT for a word of violence with an armed actor,
+    weapon or death in the sentence, or a protest word with people doing it; 0 for a lone
+    "attacked", left to the classifier, which learned from ordinary news how such words are used
+    for politics."""
     if unconfirmed_sentence(sent, ctx.lex, ctx.found):
-        return [], False
+        return [], 0
     negative = [(e.start, e.end) for c in ctx.record.claims if c.status in NEGATIVE_CLAIMS for e in c.evidence]
-    out, evident = [], False
+    out, support = [], 0
     for s, e in ctx.found.triggers:
         if not (sent.start <= s and e <= sent.end):
             continue
         tok = ctx.doc[s:e].root
         if tok.dep_ == "amod" or tok.ent_type_ or tok.pos_ not in ("VERB", "NOUN"):
             continue  # "injured fighters", "Operation Solid Structure", "21 March": descriptions and names
-        if tok.pos_ == "NOUN" and _background(tok):
+        if tok.pos_ == "NOUN" and _background(tok, sent, ctx):
             continue
         if any(a <= tok.idx < b for a, b in negative) or not is_real(tok, ctx.lex):
             continue
         kind = ctx.found.trigger_kind.get((s, e), "strong")
-        evident = evident or kind == "strong" or (kind == "weak" and _violent_context(sent, ctx)) or (
-            kind == "crowd" and _crowd(tok, sent, ctx))
+        if kind == "weak":
+            support = max(support, _violent_context(tok, sent, ctx))
+        elif kind == "crowd":
+            support = max(support, CONTEXT if _crowd(tok, sent, ctx) else 0)
+        else:
+            support = STRONG
         out.append(tok)
-    return out, evident
+    return out, support
 
 
-def _violent_context(sent: SpacySpan, ctx: Context) -> bool:
-    """An armed or security actor, a weapon or a death in the sentence: "attacked" is physical."""
+def _violent_context(trigger: Token, sent: SpacySpan, ctx: Context) -> int:
+    """How physical "attacked", "fired", "seized" are in their sentence: STRONG with a weapon or a
+    death in it ("fired missiles at the palace"), CONTEXT with an armed or security actor, else 0."""
     f = ctx.found
-    return (any(r.side not in ("civilian", "protester") for i, r in f.roles.items() if sent.start <= i < sent.end)
-            or any(t.ent_type_ == "ARMED_GROUP" for t in sent)
-            or bool(f.in_range("capture_weapons", sent.start, sent.end))
-            or any(sent.start <= s < sent.end for _, s, _ in f.overrides)
-            or bool(numbers.death_statements(sent)))
+    if (f.in_range("capture_weapons", sent.start, sent.end) or ctx.reports_deaths(sent)
+            or any(sent.start <= s and e <= sent.end and not s <= trigger.i < e for _, s, e in f.overrides)):
+        return STRONG
+    if (any(r.side not in ("civilian", "protester") for i, r in f.roles.items() if sent.start <= i < sent.end)
+            or any(t.ent_type_ == "ARMED_GROUP" for t in sent)):
+        return CONTEXT
+    return 0
 
 
 def _crowd(tok: Token, sent: SpacySpan, ctx: Context) -> bool:
@@ -146,12 +164,17 @@ def _crowd(tok: Token, sent: SpacySpan, ctx: Context) -> bool:
     return any(c.dep_ == "nsubj" and (c.like_num or c.lower_ in numbers.VAGUE) for c in tok.children)
 
 
-def _background(noun: Token) -> bool:
+def _background(noun: Token, sent: SpacySpan, ctx: Context) -> bool:
     """A trigger noun inside a prepositional phrase names the background ("the end of the battle",
-    "help in the fight against IS"), unless it is coordinated with or attached to a real argument."""
+    "help in the fight against IS", "asked about the clashes"), unless the preposition places a
+    reported outcome in it ("died following clashes", "killed in an attack")."""
     while noun.dep_ in ("conj", "appos", "compound"):
         noun = noun.head
-    return noun.dep_ == "pobj"
+    if noun.dep_ != "pobj":
+        return False
+    if noun.head.lower_ in EVENT_PREPS:
+        return False
+    return not ctx.reports_deaths(sent)
 
 
 def _dates_in(record: Record, start: int, end: int) -> set[str]:
@@ -177,14 +200,14 @@ def segments(ctx: Context) -> list[Segment]:
     out: list[Segment] = []
     prev_sent = None
     for sent in ctx.doc.sents:
-        triggers, evident = _real_triggers(sent, ctx)
+        triggers, support = _real_triggers(sent, ctx)
         if triggers:
             if out and prev_sent is not None and out[-1].sents[-1] == prev_sent and _continues(out[-1], sent, ctx):
                 out[-1].sents.append(sent)
                 out[-1].triggers += triggers
-                out[-1].evident = out[-1].evident or evident
+                out[-1].support = max(out[-1].support, support)
             else:
-                out.append(Segment([sent], triggers, evident))
+                out.append(Segment([sent], triggers, support))
         prev_sent = sent
     return out
 
@@ -207,13 +230,12 @@ def _override(seg: Segment, model_type: str, deaths: int | None, ctx: Context) -
         if rule.when and model_type not in rule.when:
             continue
         root = ctx.doc[s:e].root
-        if _captured(root, ctx) or _suffered(root):
+        weapon = ctx.lex.codes[rule.sub_event_type].event_type == "Explosions/Remote violence"
+        if weapon and (_captured(root, ctx) or _suffered(root)):
             continue  # "seized an ammo store full of mines", "shot a suicide bomber": not used
-        if rule.unless_deaths and deaths:
+        if (rule.unless_deaths and deaths) or (rule.main_verb and root.dep_ != "ROOT"):
             continue
-        if rule.main_verb and ctx.doc[s:e].root.dep_ != "ROOT":
-            continue
-        if is_real(ctx.doc[s:e].root, ctx.lex):
+        if is_real(root, ctx.lex):
             return rule.sub_event_type
     return None
 
@@ -221,10 +243,10 @@ def _override(seg: Segment, model_type: str, deaths: int | None, ctx: Context) -
 def _captured(tok: Token, ctx: Context) -> bool:
     """Whether a noun lies in the object of a capture verb ("seized ... explosives")."""
     verbs = ctx.found.spans.get("capture_verbs", ())
-    node = tok
+    node, via = tok, tok.dep_
     while node.head.i != node.i and (node.pos_ not in ("VERB", "AUX") or node.dep_ == "acl"):
-        node = node.head  # through participles: "an ammo store stuffed with mines" belongs to the store
-    return node.pos_ == "VERB" and _in(node, verbs)
+        node, via = node.head, node.dep_  # through participles: "an ammo store stuffed with mines"
+    return via in ("dobj", "nsubjpass", "conj", "appos") and node.pos_ == "VERB" and _in(node, verbs)
 
 
 def _suffered(tok: Token) -> bool:
@@ -236,6 +258,11 @@ def _suffered(tok: Token) -> bool:
 
 def _in(tok: Token, spans: list[tuple[int, int]]) -> bool:
     return any(s <= tok.i < e for s, e in spans)
+
+
+def _names(noun: Token, spans: list[tuple[int, int]]) -> bool:
+    """Whether a noun or one of its modifiers is in the spans ("ammo storage" is a weapons word)."""
+    return _in(noun, spans) or any(_in(c, spans) for c in noun.children)
 
 
 def _captures(seg: Segment, ctx: Context) -> list[Typed]:
@@ -254,9 +281,8 @@ def _captures(seg: Segment, ctx: Context) -> list[Typed]:
         direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")] or (
             [verb.head] if verb.dep_ == "acl" else [])  # "weapons seized by police"
         objects = [t for d in direct for t in (d, *d.conjuncts, *(c for c in d.children if c.dep_ == "appos"))]
-        is_weapon = lambda t: _in(t, spans["weapons"]) or any(_in(c, spans["weapons"]) for c in t.children)  # noqa
-        weapons = [t for t in objects if is_weapon(t)]
-        territory = [t for t in objects if not is_weapon(t) and (
+        weapons = [t for t in objects if _names(t, spans["weapons"])]  # "an ammo store", "explosives"
+        territory = [t for t in objects if t not in weapons and (
             _in(t, spans["places"]) or t.ent_type_ in ("GPE", "LOC", "FAC"))]
         if _in(verb, spans["territory_verbs"]) and not weapons:
             territory = territory or direct or [verb]
@@ -278,8 +304,8 @@ def classify(seg: Segment, probs: np.ndarray, model: EventModel, ctx: Context) -
     """The segment's events: the classifier's type, replaced by a lexicon override or a capture;
     none when only the classifier could tell and it says "(none)"."""
     classes = model.classes
-    if not seg.evident and classes[int(np.argmax(probs))] == NONE:
-        return []
+    if seg.support < STRONG and (classes[int(np.argmax(probs))] == NONE or probs.max() < MIN_CONFIDENCE[seg.support]):
+        return _captures(seg, ctx)  # a capture of a town or of weapons stands on its own words
     real = np.array([c != NONE for c in classes])
     if not any(r.side == "civilian" for i, r in ctx.found.roles.items() if seg.start <= i < seg.end):
         # ACLED's violence against civilians needs civilians: a clause naming none is not one
@@ -318,6 +344,8 @@ def _acled_name(role: Role, country: str | None) -> str:
 
 @dataclass
 class Mention:
+    """An actor named in a segment, by a name or by a generic noun."""
+
     name: str
     side: str | None
     head: Token
@@ -336,7 +364,10 @@ def _mentions(seg: Segment, ctx: Context, country: str | None) -> list[Mention]:
         side = side_of_actor(ent.type, ent.acled_names)
         if span is None or side is None:
             continue
-        out.append(Mention(ent.name, side, span.root, True, range(span.start, span.end), ent.type == "STATE"))
+        name = ent.name
+        if ent.type == "STATE" and span.root.dep_ in ("amod", "compound", "poss", "nmod"):
+            name = _acled_name(_role(ctx, "state"), ent.name)  # "an Afghan helicopter", "US jets": its forces
+        out.append(Mention(name, side, span.root, True, range(span.start, span.end), ent.type == "STATE"))
     covered = {i for m in out for i in m.tokens}
     for i, role in sorted(f.roles.items()):
         tok = doc[i]
@@ -415,7 +446,9 @@ def _role(ctx: Context, side: str) -> Role:
 
 
 def _notes(ev: Event, verb: str) -> str:
-    when = f"On {date.fromisoformat(ev.event_date).strftime('%-d %B %Y')}, " if ev.event_date else ""
+    """One ACLED-style sentence: "On 11 October 2016, A regained territory from B in Sirte, Surt."."""
+    day = date.fromisoformat(ev.event_date) if ev.event_date else None
+    when = f"On {day.day} {day:%B %Y}, " if day else ""
     who = ev.actor1 or "Unidentified actors"
     whom = f" {ev.actor2}" if ev.actor2 else ""
     where = f" in {ev.location}" + (f", {ev.admin1}" if ev.admin1 and ev.admin1 != ev.location else "") \
@@ -435,6 +468,7 @@ def _fatalities(seg: Segment, ctx: Context) -> int | None:
 
 
 def _event(seg: Segment, typed: Typed, ctx: Context) -> Event:
+    """The event with its arguments; `notes` are written once duplicates are merged."""
     code = ctx.lex.codes[typed.sub_event_type]
     located = places.place_for(ctx.doc, ctx.record, seg.start_char, seg.end_char)
     place = located.place if located else None
@@ -453,7 +487,6 @@ def _event(seg: Segment, typed: Typed, ctx: Context) -> Event:
         cameo=code.cameo, plover=code.plover, confidence=round(min(1.0, max(0.0, typed.confidence)), 3),
         evidence=[Span.of(ctx.doc.text, s.start_char, s.end_char) for s in seg.sents],
     )
-    event.notes = _notes(event, code.notes_verb)
     return event
 
 
@@ -487,5 +520,7 @@ def extract(doc: Doc, record: Record, model: EventModel | None = None) -> list[E
         return []
     model = model or default_model()
     probs = model.predict_proba([features(doc[s.start:s.end], ctx.found, lex) for s in segs])
-    events = [_event(seg, typed, ctx) for seg, p in zip(segs, probs) for typed in classify(seg, p, model, ctx)]
-    return _dedupe(events)
+    events = _dedupe([_event(seg, typed, ctx) for seg, p in zip(segs, probs) for typed in classify(seg, p, model, ctx)])
+    for ev in events:
+        ev.notes = _notes(ev, lex.codes[ev.sub_event_type].notes_verb)
+    return events

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from . import __version__, claims, dates, entities, events, places, quotes, relations
 from .aliases import AliasTable
+from .errors import DataFileError
 from .ingest import Document
 from .nlp.pipeline import load_pipeline, model_version
 from .record import DocumentMeta, ErrorRecord, Record
@@ -123,6 +124,8 @@ class Extractor:
                 yield record
             except DocumentTimeout as err:
                 yield ErrorRecord(id=item.id, error=f"extraction {err}")
+            except DataFileError:
+                raise  # a broken installation or data file fails every document: say so once
             except Exception as err:  # one document's failure must not cost the batch
                 log.exception("extraction failed for %s", item.id)
                 yield ErrorRecord(id=item.id, error=f"extraction failed: {type(err).__name__}: {err}")

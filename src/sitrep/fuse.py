@@ -42,6 +42,9 @@ STATUS_WORDS = frozenset({"said", "says", "say", "told", "confirm", "confirmed",
                           "denies", "report", "reported", "reports", "claim", "claimed", "claims", "alleged",
                           "allegedly", "insisted", "rejected", "untrue", "false", "unconfirmed"})
 CLAIM_OVERLAP = 0.6  # share of the shorter claim's trigrams the longer one must contain
+# Share of two claims' subject entities they must have in common: "killed seven soldiers in Afgooye" and
+# "killed three soldiers in Beledweyne" share the actor and most words, but not the place.
+SUBJECT_OVERLAP = 0.5
 
 
 class FusionError(SitrepError):
@@ -51,11 +54,14 @@ class FusionError(SitrepError):
 # --- clustering -----------------------------------------------------------------------------
 
 def components(items: Sequence[T], keys: Callable[[T], Iterable[Hashable]], match: Callable[[T, T], bool],
-               links: Iterable[tuple[Hashable, Hashable]] = ()) -> list[list[T]]:
+               links: Iterable[tuple[Hashable, Hashable]] = (),
+               decisive: Callable[[Hashable], bool] = lambda key: False) -> list[list[T]]:
     """Connected components of `match`, comparing only items that share a blocking key.
 
-    A link (ka, kb) joins every item keyed ka with every item keyed kb (an analyst's merge).
-    Components come out in order of their first item, members in input order.
+    Items sharing a decisive key match without comparison (linear in a block, where comparing
+    pairs would be quadratic: every report of a big actor shares its id). A link (ka, kb) joins
+    every item keyed ka with every item keyed kb (an analyst's merge). Components come out in
+    order of their first item, members in input order.
     """
     parent = list(range(len(items)))
 
@@ -74,7 +80,11 @@ def components(items: Sequence[T], keys: Callable[[T], Iterable[Hashable]], matc
     for i, item in enumerate(items):
         for key in set(keys(item)):
             by_key[key].append(i)
-    for block in by_key.values():
+    for key, block in by_key.items():
+        if decisive(key):
+            for j in block[1:]:
+                union(block[0], j)
+            continue
         for n, i in enumerate(block):
             for j in block[n + 1:]:
                 if find(i) != find(j) and match(items[i], items[j]):
@@ -125,16 +135,18 @@ def skeleton(name: str) -> str:
 
 
 def entity_keys(entity: Entity) -> set[str]:
-    """Blocking keys: the id, every folded name form, and the skeleton of multi-word person names.
+    """Blocking keys: the id, every folded name form within its type family, and the skeleton of
+    multi-word person names. Sharing an id or a name key is a match; a skeleton needs checking.
 
     A lone person name ("Ali", "Smith") names many people across documents, so it is not a key.
     """
+    family = TYPE_FAMILY[entity.type]
     keys = {"id:" + entity.id}
     for form in {entity.name, *entity.aliases}:
         key = fold(form)
         if len(key) < 2 or (entity.type == "PERSON" and " " not in key):
             continue
-        keys.add("name:" + key)
+        keys.add(f"name:{family}:{key}")
         if entity.type == "PERSON":
             keys.add("sk:" + skeleton(form))
     return keys
@@ -152,11 +164,13 @@ class EntityRef:
         return entity_keys(self.entity)
 
 
+def decisive_entity_key(key: str) -> bool:
+    return not key.startswith("sk:")
+
+
 def entities_match(a: EntityRef, b: EntityRef) -> bool:
     if a.entity.id == b.entity.id:
         return True
-    if TYPE_FAMILY[a.entity.type] != TYPE_FAMILY[b.entity.type]:
-        return False
     shared = a.keys & b.keys
     if any(k.startswith("name:") for k in shared):
         return True
@@ -180,7 +194,7 @@ def fuse_entities(refs: Sequence[EntityRef], links: Sequence[tuple[str, str]] = 
     refs = sorted(refs, key=lambda r: (r.document_id, r.entity.id))
     preferred = {a for a, _ in links}
     out = []
-    for members in components(refs, lambda r: r.keys, entities_match, links):
+    for members in components(refs, lambda r: r.keys, entities_match, links, decisive_entity_key):
         id_votes = Counter(r.entity.id for r in members)
         lead = min(members, key=lambda r: (not (r.keys & preferred), -id_votes[r.entity.id],
                                            -len(r.entity.name), r.entity.id))
@@ -464,8 +478,9 @@ class ClaimRef:
 
 
 def claims_match(a: ClaimRef, b: ClaimRef) -> bool:
-    """Same proposition: about a shared entity, and most of the shorter text's trigrams in the longer."""
-    if not (a.about & b.about) or not a.grams or not b.grams:
+    """Same proposition: about mostly the same entities, and most of the shorter text's trigrams in the longer."""
+    shared = a.about & b.about
+    if not shared or len(shared) < SUBJECT_OVERLAP * len(a.about | b.about) or not a.grams or not b.grams:
         return False
     return len(a.grams & b.grams) / min(len(a.grams), len(b.grams)) >= CLAIM_OVERLAP
 

@@ -8,17 +8,17 @@ is a speech or belief verb with a clausal complement (`X said ISIS militants are
 
 Speakers are resolved as BBC Citron does, left to right: a name goes to its canonical entity, a
 pronoun to the latest compatible named subject outside quotes (across paragraphs), and a quote
-without an identifiable speaker keeps `speaker: null`. The claims stage reuses the attributions
-(see `attributions`), so the parse is walked once per document.
+without an identifiable speaker keeps `speaker: null`. The claims and relations stages reuse the
+attributions and the speaker resolver (see `analyse`), so the parse is walked once per document.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 from importlib import resources
+from typing import Callable
 
 import yaml
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -78,7 +78,10 @@ def load_cues() -> Cues:
     text = resources.files("sitrep.data").joinpath("cues.yaml").read_text(encoding="utf-8")
     try:
         raw = yaml.safe_load(text)
-        words = lambda key: frozenset(str(w).lower() for w in raw[key])  # noqa: E731
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in raw[key])
+
         status = {name: {k: frozenset(str(w).lower() for w in v) for k, v in table.items()}
                   for name, table in raw["status"].items()}
         every = set().union(*(words(k) for k in ("speech_verbs", "cognition_verbs", "object_verbs")),
@@ -110,7 +113,6 @@ class Attribution:
     speaker: Entity | None = None
     paragraph: int = 0
     closed: bool = True
-    pieces: list[tuple[int, int]] = field(default_factory=list)
     outer: tuple[int, int] = (0, 0)  # direct quotes: the span with its quotation marks
 
     @property
@@ -353,15 +355,18 @@ class Finder:
     """Finds the attributions of one document."""
 
     def __init__(self, doc: Doc, record: Record):
-        self.doc, self.text, self.cues = doc, doc.text, load_cues()
+        self.doc, self.text, self.cues = doc, doc.text, load_cues()  # Doc.text is rebuilt on each access
         self.cue_words = self.cues.speech | self.cues.cognition
         self.paragraph_starts = [m.start() for m in re.finditer(r"[^\n]+", self.text)]
+        # Token.sent walks the whole document on every call: look sentences up by offset instead
+        self.sentences = list(doc.sents)
+        self._sentence_starts = [s.start_char for s in self.sentences]
         segments = []
         for outer_start, start, end, outer_end, closed, para in quote_segments(self.text):
             inner = trim(self.text, start, end)
             span = doc.char_span(*inner, alignment_mode="expand")
             if span is not None and any(t.is_alpha for t in span):
-                segments.append((Attribution("direct", *inner, paragraph=para, closed=closed, pieces=[inner],
+                segments.append((Attribution("direct", *inner, paragraph=para, closed=closed,
                                              outer=(outer_start, outer_end)), is_quotation(span)))
         # A short quote counts only next to a speech verb: `"I would," he said. "I would, Donald."`
         self.quoted = Quoted([att.outer for att, _ in segments])
@@ -382,11 +387,14 @@ class Finder:
     def is_speech(self, tok: Token) -> bool:
         return tok.pos_ == "VERB" and self.cues.phrase(tok) in self.cues.speech
 
-    def is_cue(self, tok: Token) -> bool:
-        return tok.pos_ == "VERB" and self.cues.phrase(tok) in self.cue_words
-
     def paragraph(self, pos: int) -> int:
         return bisect_left(self.paragraph_starts, pos + 1) - 1
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect_right(self._sentence_starts, pos) - 1)
+
+    def sentence(self, pos: int) -> SpacySpan:
+        return self.sentences[self.sentence_index(pos)]
 
     def attribute(self, att: Attribution, cue: Token, source: Token | None = None) -> None:
         att.cue = cue
@@ -410,7 +418,7 @@ class Finder:
                 continue
             inner = trim(self.text, label.end(), end)
             quotes = [att for att in self.segments if att.paragraph == para]
-            for att in quotes or [Attribution("direct", *inner, paragraph=para, pieces=[inner], outer=inner)]:
+            for att in quotes or [Attribution("direct", *inner, paragraph=para, outer=inner)]:
                 att.speaker = speaker
                 att.source = self.tokens(start, label.end(1))[-1]
                 att.start = max(att.start, inner[0])  # `"WALLACE: …`: the label is not the quote
@@ -453,13 +461,13 @@ class Finder:
             return None
         first_tok = first[0]
         para_start = self.paragraph_starts[att.paragraph]
-        window = [t for t in first_tok.sent if t.idx < start and t.idx >= para_start and not t.is_space]
+        window = [t for t in self.sentence(first_tok.idx) if para_start <= t.idx < start and not t.is_space]
         if not any(t.is_alpha for t in window):
             before = self.text[:start].rstrip()
             if not before.endswith(":"):
                 return None
             prev = self.tokens(len(before) - 1, len(before))
-            window = [t for t in prev[-1].sent if not t.is_space] if prev else []
+            window = [t for t in self.sentence(prev[-1].idx) if not t.is_space] if prev else []
         for tok in reversed(window):
             if tok.idx in self.quoted or not self.is_speech(tok):
                 continue
@@ -580,7 +588,6 @@ class Finder:
                 continue
             if inner:
                 ind.kind = "mixed"
-                ind.pieces = [p for i in inner for p in direct[i].pieces]
                 absorbed.update(inner)
             elif any(ind.start < d.end and d.start < ind.end for d in direct):
                 continue
@@ -606,10 +613,11 @@ def attributions(doc: Doc, record: Record) -> list[Attribution]:
 
 def extract(doc: Doc, record: Record) -> list[Quote]:
     """Quotes in text order, each with its canonical speaker or null."""
+    finder = analyse(doc, record)
     quotes = []
-    for n, att in enumerate(attributions(doc, record), 1):
+    for n, att in enumerate(finder.attributions, 1):
         quotes.append(Quote(
-            id=f"q:{n}", text=doc.text[att.start:att.end], start=att.start, end=att.end, kind=att.kind,
+            id=f"q:{n}", text=finder.text[att.start:att.end], start=att.start, end=att.end, kind=att.kind,
             speaker=att.speaker.name if att.speaker else None,
             speaker_id=att.speaker.id if att.speaker else None, cue=att.cue_text,
         ))

@@ -11,7 +11,7 @@ claim that is reported, denied, uncertain, planned … carries that claim's stat
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -21,9 +21,8 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from .entities import EntityIndex
 from .errors import DataFileError
-from .quotes import Finder, analyse
+from .quotes import Finder, analyse, trim
 from .record import Entity, Predicate, Record, Relation, Span
 
 PLACE_TYPES = {"STATE", "GPE", "LOC", "FAC"}
@@ -90,13 +89,23 @@ def load_patterns() -> Patterns:
         raise DataFileError(f"relations.json: {type(err).__name__}: {err}") from None
 
 
+def anchor_words(node: dict) -> frozenset[str]:
+    """The words a pattern's first node matches (its LEMMA or LOWER)."""
+    attrs = node["RIGHT_ATTRS"]
+    value = attrs.get("LEMMA", attrs.get("LOWER"))
+    if value is None:
+        raise DataFileError(f"relations.json: anchor node {node['RIGHT_ID']} needs a LEMMA or LOWER")
+    return frozenset(w.lower() for w in ([value] if isinstance(value, str) else value["IN"]))
+
+
 @lru_cache(maxsize=4)
-def matcher_for(vocab: Vocab) -> DependencyMatcher:
-    """The compiled matcher; one per vocabulary, built on first use."""
+def matcher_for(vocab: Vocab) -> tuple[DependencyMatcher, frozenset[str]]:
+    """The compiled matcher, one per vocabulary, with every word an anchor node can match."""
     matcher = DependencyMatcher(vocab)
-    for i, (spec, pattern) in enumerate(load_patterns().specs):
+    specs = load_patterns().specs
+    for i, (spec, pattern) in enumerate(specs):
         matcher.add(str(i), [pattern])
-    return matcher
+    return matcher, frozenset().union(*(anchor_words(pattern[0]) for _, pattern in specs))
 
 
 class Actors:
@@ -180,7 +189,7 @@ class Actors:
         return ent.name, ent.id
 
 
-class Statuses:
+class StatusLookup:
     """The status of the claim a character offset falls in (asserted outside claims)."""
 
     def __init__(self, record: Record):
@@ -192,21 +201,23 @@ class Statuses:
         return min(inside)[1] if inside else "asserted"
 
 
-def relations_of(doc: Doc, spec: Spec, tokens: dict[str, Token], actors: Actors, status: Statuses,
-                 ) -> list[Relation]:
+def relations_of(spec: Spec, tokens: dict[str, Token], actors: Actors, status: StatusLookup) -> list[Relation]:
+    """The relations one match states: every resolved subject with every resolved object."""
     if spec.order and tokens[spec.order[0]].i >= tokens[spec.order[1]].i:
         return []
     subjects = [e for e in actors.of(tokens[spec.subject]) if e.type in spec.subject_types]
     objects = [e for e in actors.of(tokens[spec.object]) if e.type in spec.object_types]
     anchor = tokens[spec.nodes[0]]
-    sent = anchor.sent
+    sent = actors.finder.sentence(anchor.idx)
     # the sentence, cut at paragraph breaks the parser ran over
-    start = max(sent.start_char, doc.text.rfind("\n", 0, anchor.idx) + 1)
-    end = doc.text.find("\n", anchor.idx)
-    evidence = Span.of(doc.text, *_strip(doc.text, start, sent.end_char if end < 0 else min(end, sent.end_char)))
+    text = actors.finder.text
+    start = max(sent.start_char, text.rfind("\n", 0, anchor.idx) + 1)
+    end = text.find("\n", anchor.idx)
+    evidence = Span.of(text, *trim(text, start, sent.end_char if end < 0 else min(end, sent.end_char)))
     # a predication inside a reported or denied claim shares its status; a title or modifier
     # ("senior IS leader X", "UAE-funded") is background the claim does not hinge on
-    predicated = anchor.pos_ == "VERB" and anchor.dep_ not in ("amod", "acl", "relcl")
+    predicated = anchor.pos_ == "VERB" and anchor.dep_ != "amod" and not (
+        anchor.tag_ == "VBN" and anchor.dep_ in ("acl", "relcl"))
     state = status.at(anchor.idx) if predicated else "asserted"
     out = []
     for subj in subjects:
@@ -221,29 +232,31 @@ def relations_of(doc: Doc, spec: Spec, tokens: dict[str, Token], actors: Actors,
     return out
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    while start < end and text[start].isspace():
-        start += 1
-    return start, end
-
-
 def extract(doc: Doc, record: Record) -> list[Relation]:
     """Relations between canonical entities, one per (subject, predicate, object), evidence merged."""
     finder = analyse(doc, record)
     specs = load_patterns().specs
-    actors, status = Actors(doc, record, finder), Statuses(record)
+    actors, status = Actors(doc, record, finder), StatusLookup(record)
+    matcher, anchors = matcher_for(doc.vocab)
+    starts = sorted(s for e in record.entities for s, _ in e.mentions)
     matches = []
-    for key, token_ids in matcher_for(doc.vocab)(doc):
-        spec = specs[int(doc.vocab.strings[key])][0]
-        matches.append((spec, {name: doc[i] for name, i in zip(spec.nodes, token_ids)}))
+    for sent in finder.sentences:
+        # The matcher costs milliseconds a sentence: run it only where a relation is possible, on
+        # an anchor word and two entity mentions ("we"/"our" in a quote may stand for one).
+        mentions = bisect_left(starts, sent.end_char) - bisect_left(starts, sent.start_char)
+        if mentions + any(t.lower_ in FIRST_PERSON_PLURAL for t in sent) < 2:
+            continue
+        if not any(t.lemma_.lower() in anchors or t.lower_ in anchors for t in sent):
+            continue
+        for key, token_ids in matcher(sent):
+            spec = specs[int(doc.vocab.strings[key])][0]
+            matches.append((spec, {name: doc[sent.start + i] for name, i in zip(spec.nodes, token_ids)}))
     roles = [r for spec, toks in matches if spec.predicate in ROLE_PREDICATES
-             for r in relations_of(doc, spec, toks, actors, status)]
+             for r in relations_of(spec, toks, actors, status)]
     actors.learn_affiliations(roles)
     merged: dict[tuple[str, str, str], Relation] = {}
     for spec, toks in sorted(matches, key=lambda m: min(t.i for t in m[1].values())):
-        for rel in relations_of(doc, spec, toks, actors, status):
+        for rel in relations_of(spec, toks, actors, status):
             key = (rel.subject_id or rel.subject, rel.predicate, rel.object_id or rel.object)
             if key not in merged:
                 merged[key] = rel

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import uuid
+from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, Sequence
 
@@ -128,9 +129,13 @@ class Store:
             for table in (*PER_DOCUMENT, documents):
                 key = table.c.id if table is documents else table.c.document_id
                 conn.execute(table.delete().where(key.in_(ids)))
-            for record, content_hash in items:
+            batch: dict[sa.Table, list[dict]] = defaultdict(list)
+            for record, content_hash in items:  # one INSERT per table and batch, not per document
                 for table, rows in record_rows(record, content_hash, now).items():
-                    insert_rows(conn, table, rows)
+                    batch[table].extend(rows)
+            for table, rows in batch.items():
+                insert_rows(conn, table, rows)
+            for record, _ in items:
                 if on_stored:
                     on_stored(record)
             fusion.refresh(conn, ids, dirty, now)
