@@ -27,6 +27,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -72,7 +73,8 @@ def build_store(path: Path, target_events: int) -> int:
     total = 0
     with Store(f"duckdb:///{path}") as store:
         for n in range(rounds):
-            batch = [clone(r, n, shift_days=n * 3) for r in records]
+            # 45 days apart: far outside every fusion window, so each round adds distinct incidents
+            batch = [clone(r, n, shift_days=n * 45) for r in records]
             store.write([(r, f"{r.document.id}-hash") for r in batch])
             total += sum(len(r.events) for r in batch)
     return total
@@ -109,14 +111,14 @@ def make_requests(n: int, rng: random.Random, event_ids: list[str], writes: list
                     f"police said. Report number {doc_id}.")
             plans.append(("write", "POST", "/documents", {"id": doc_id, "text": text, "published": "2020-06-03"}))
         elif roll < 0.45:
-            start = date(2016, 1, 1) + timedelta(days=rng.randint(0, 1500))
+            start = date(2016, 1, 1) + timedelta(days=rng.randint(0, 3000))
             path = (f"/events?start={start}&end={start + timedelta(days=90)}&limit=50"
                     + rng.choice(["", "&event_type=Battles", "&bbox=10,25,20,35", "&q=forces", "&country=Libya"]))
             plans.append(("events", "GET", path, None))
         elif roll < 0.6:
             plans.append(("events", "GET", f"/events?fused=true&limit=50&offset={rng.randint(0, 200)}", None))
         elif roll < 0.75:
-            plans.append(("event", "GET", f"/events/{rng.choice(event_ids)}", None))
+            plans.append(("event", "GET", f"/events/{quote(rng.choice(event_ids), safe='')}", None))
         elif roll < 0.88:
             plans.append(("claims", "GET", rng.choice(["/claims?limit=50", "/claims?status=denied",
                                                         "/claims/groups?contradictions=true"]), None))

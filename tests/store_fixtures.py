@@ -53,7 +53,10 @@ def pg_server():
             pytest.skip("running as root and there is no `postgres` OS user to own the test cluster")
         prefix = ["runuser", "-u", "postgres", "--"]
     data, port = root / "data", _free_port()
-    run = lambda *args: subprocess.run([*prefix, *map(str, args)], check=True, capture_output=True, text=True)  # noqa: E731
+
+    def run(*args: object) -> None:
+        subprocess.run([*prefix, *map(str, args)], check=True, capture_output=True, text=True)
+
     run(bindir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
     run(bindir / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "-o",
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
@@ -178,6 +181,7 @@ def dump(store: Store, volatile=("ingested_at", "updated_at", "created_at", "app
     out = {}
     with store.engine.connect() as conn:
         for table in metadata.sorted_tables:
-            rows = [{k: v for k, v in r.items() if k not in volatile} for r in conn.execute(sa.select(table)).mappings()]
+            rows = [{k: v for k, v in r.items() if k not in volatile}
+                    for r in conn.execute(sa.select(table)).mappings()]
             out[table.name] = sorted(rows, key=lambda r: json.dumps(r, sort_keys=True, default=str))
     return out

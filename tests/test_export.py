@@ -12,7 +12,7 @@ from shapely.geometry import Point, shape
 from typer.testing import CliRunner
 
 from sitrep.cli import app
-from sitrep.export import ExportError, acled_columns, export
+from sitrep.export import ExportError, acled_columns, acled_row, export
 from sitrep.ingest import read
 from sitrep.record import Record
 from sitrep.store import Filters, ingest
@@ -66,6 +66,18 @@ def test_export_acled_csv_fills_acled_fields(filled):
     assert row["event_id_cnty"].startswith("fev:") and int(row["timestamp"]) > 1_600_000_000
     assert (float(row["latitude"]), float(row["longitude"])) == (2.1381, 45.1212)
     assert row["inter1"] == row["region"] == ""  # unknown stays empty, never invented
+
+
+@pytest.mark.parametrize("country, expected", [
+    ("Nigeria", "Islamic State (Nigeria)"), ("Libya", "Islamic State (Libya)"), (None, "Islamic State (Libya)")])
+def test_export_acled_actor_branch_follows_the_event_country(country, expected):
+    event = {"id": "e", "event_date": "2020-01-01", "time_precision": 1, "event_type": "Battles",
+             "sub_event_type": "Armed clash", "actor1": "ISIS", "actor2": "Police", "assoc_actors": [],
+             "country": country, "admin1": None, "location": None, "latitude": None, "longitude": None,
+             "geo_precision": None, "source": None, "notes": None, "fatalities": None, "timestamp": None}
+    row = dict(zip(acled_columns(), acled_row(event, {"ISIS": "Islamic State (Libya)",
+                                                       "Police": "Military Forces of Libya (2016-)"})))
+    assert row["actor1"] == expected and row["actor2"] == "Military Forces of Libya (2016-)"
 
 
 def test_export_acled_dates_look_like_acleds():

@@ -2,7 +2,6 @@
 queries, idempotent ingest, and recovery from a run killed with SIGKILL."""
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -16,7 +15,7 @@ from typer.testing import CliRunner
 
 from sitrep.cli import app
 from sitrep.ingest import Document, read
-from sitrep.record import Claim, ErrorRecord
+from sitrep.record import ErrorRecord
 from sitrep.store import Filters, Store, StoreError, ingest, resolve_url
 from sitrep.store.migrate import migrate, migrations
 from sitrep.store.schema import metadata

@@ -351,7 +351,7 @@ class Mention:
     head: Token
     named: bool  # a named actor of the document, not a generic noun
     tokens: range
-    state: bool = False  # a country named as an actor ("Afghan", "US")
+    state: str | None = None  # the country, when a country is named as an actor ("Afghan", "US")
 
 
 def _mentions(seg: Segment, ctx: Context, country: str | None) -> list[Mention]:
@@ -367,7 +367,8 @@ def _mentions(seg: Segment, ctx: Context, country: str | None) -> list[Mention]:
         name = ent.name
         if ent.type == "STATE" and span.root.dep_ in ("amod", "compound", "poss", "nmod"):
             name = _acled_name(_role(ctx, "state"), ent.name)  # "an Afghan helicopter", "US jets": its forces
-        out.append(Mention(name, side, span.root, True, range(span.start, span.end), ent.type == "STATE"))
+        out.append(Mention(name, side, span.root, True, range(span.start, span.end),
+                           ent.name if ent.type == "STATE" else None))
     covered = {i for m in out for i in m.tokens}
     for i, role in sorted(f.roles.items()):
         tok = doc[i]
@@ -377,7 +378,7 @@ def _mentions(seg: Segment, ctx: Context, country: str | None) -> list[Mention]:
                       for m in out if c.i in m.tokens), None)
         if owner is not None and owner.state and role.side != "civilian":
             # "Afghan forces", "Kenyan police": the state's forces, named the ACLED way
-            owner.name, owner.named, owner.side, owner.head = _acled_name(role, owner.name), False, role.side, tok
+            owner.name, owner.named, owner.side, owner.head = _acled_name(role, owner.state), False, role.side, tok
             continue
         if owner is not None:
             owner.head = tok

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from contextlib import nullcontext
 from datetime import datetime, timezone
@@ -77,7 +78,13 @@ def acled_row(event: Mapping[str, Any], acled_names: Mapping[str, str]) -> list[
     day = parse_day(event["event_date"])
 
     def actor(name: str | None) -> str | None:
-        return acled_names.get(name, name) if name else None
+        """ACLED's name for the actor; a country in brackets follows the event's country, as ACLED
+        names branches ("Islamic State (Libya)" → "Islamic State (Nigeria)" for a Nigerian event)."""
+        acled = acled_names.get(name, name) if name else None
+        bracket = acled and re.search(r"\(([^()]+)\)$", acled)
+        if bracket and event["country"] and fold(bracket.group(1)) in _countries():
+            acled = f"{acled[:bracket.start()]}({event['country']})"
+        return acled
 
     values = {
         "iso": country and country["isonumeric"], "event_id_cnty": event["id"],

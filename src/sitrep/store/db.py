@@ -181,7 +181,8 @@ class Store:
         by_id = conn.execute(sa.select(entities).where(entities.c.id == ref)).mappings().first()
         if by_id:
             return dict(by_id)
-        found = conn.execute(sa.select(entities).distinct().join(entity_aliases, entity_aliases.c.entity_id == entities.c.id)
+        found = conn.execute(sa.select(entities).distinct()
+                             .join(entity_aliases, entity_aliases.c.entity_id == entities.c.id)
                              .where(sa.func.lower(entity_aliases.c.alias) == ref.lower())).mappings().all()
         if len(found) != 1:
             what = "no entity" if not found else f"{len(found)} entities ({', '.join(r['id'] for r in found)})"

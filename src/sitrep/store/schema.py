@@ -27,19 +27,20 @@ documents = _table(
     sa.Column("ingested_at", DateTime, nullable=False))
 
 mentions = _table(
-    "mentions", _key("document_id"), _key("local_id"), sa.Column("entity_id", Text), sa.Column("name", Text, nullable=False),
-    sa.Column("type", Text, nullable=False), sa.Column("aliases", JSON), sa.Column("acled_names", JSON),
-    sa.Column("spans", JSON))
+    "mentions", _key("document_id"), _key("local_id"), sa.Column("entity_id", Text),
+    sa.Column("name", Text, nullable=False), sa.Column("type", Text, nullable=False), sa.Column("aliases", JSON),
+    sa.Column("acled_names", JSON), sa.Column("spans", JSON))
 
 entity_keys = _table(
     "entity_keys", sa.Column("document_id", Text, nullable=False), sa.Column("local_id", Text, nullable=False),
     sa.Column("match_key", Text, nullable=False))
 
 places = _table(
-    "places", _key("document_id"), _key("place_id"), sa.Column("name", Text, nullable=False), sa.Column("latitude", Float),
-    sa.Column("longitude", Float), sa.Column("country_code", Text), sa.Column("country", Text),
-    sa.Column("admin1", Text), sa.Column("geonameid", BigInteger), sa.Column("feature_code", Text),
-    sa.Column("geo_precision", Integer), sa.Column("within_id", Text), sa.Column("spans", JSON))
+    "places", _key("document_id"), _key("place_id"), sa.Column("name", Text, nullable=False),
+    sa.Column("latitude", Float), sa.Column("longitude", Float), sa.Column("country_code", Text),
+    sa.Column("country", Text), sa.Column("admin1", Text), sa.Column("geonameid", BigInteger),
+    sa.Column("feature_code", Text), sa.Column("geo_precision", Integer), sa.Column("within_id", Text),
+    sa.Column("spans", JSON))
 
 
 def _event_columns() -> list[sa.Column]:
@@ -64,9 +65,9 @@ quotes = _table(
     sa.Column("cue", Text))
 
 claims = _table(
-    "claims", _key("document_id"), _key("claim_id"), sa.Column("group_id", Text), sa.Column("text", Text, nullable=False),
-    sa.Column("claimant", Text), sa.Column("claimant_id", Text), sa.Column("status", Text, nullable=False),
-    sa.Column("about", JSON), sa.Column("evidence", JSON))
+    "claims", _key("document_id"), _key("claim_id"), sa.Column("group_id", Text),
+    sa.Column("text", Text, nullable=False), sa.Column("claimant", Text), sa.Column("claimant_id", Text),
+    sa.Column("status", Text, nullable=False), sa.Column("about", JSON), sa.Column("evidence", JSON))
 
 claim_about = _table(
     "claim_about", sa.Column("document_id", Text, nullable=False), sa.Column("claim_id", Text, nullable=False),
