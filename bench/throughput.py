@@ -96,11 +96,16 @@ def texts(corpus: Path) -> Iterator[str]:
 # --- memory and CPU of a process tree -----------------------------------------------------------
 
 class TreeMonitor:
-    """Samples RSS and CPU time of this process and all its descendants (pool workers)."""
+    """Samples RSS, PSS and CPU time of this process and all its descendants (pool workers).
+
+    RSS counts a page shared by several processes (the forkserver's imports) once per process;
+    PSS splits it between them, so the PSS sum is the tree's real footprint.
+    """
 
     def __init__(self, interval: float = 0.2):
         self.interval = interval
         self.peak = 0
+        self.peak_pss = 0
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -119,16 +124,19 @@ class TreeMonitor:
 
     def sample(self) -> int:
         """Current RSS of the tree in bytes; also updates peak and per-process CPU seconds."""
-        total = 0
+        total = pss = 0
         for pid in self._tree(os.getpid()):
             try:
                 rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except (OSError, IndexError):
                 continue  # exited between listing and reading
             total += rss
+            pss += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) << 10
             self.cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
         self.peak = max(self.peak, total)
+        self.peak_pss = max(self.peak_pss, pss)
         return total
 
     def _loop(self) -> None:
@@ -165,7 +173,7 @@ def measured(n: int, run: Callable[[Callable[[], None]], None]) -> dict:
         monitor.sample()
     return {"docs": done, "seconds": seconds, "cpu_seconds": sum(monitor.cpu.values()) - cpu0,
             "parent_cpu_seconds": monitor.cpu[os.getpid()] - own0,
-            "peak_rss_mb": monitor.peak >> 20, "rss_mb_at": checkpoints, "load_after": os.getloadavg()[0]}
+            "peak_rss_mb": monitor.peak >> 20, "peak_pss_mb": monitor.peak_pss >> 20, "rss_mb_at": checkpoints, "load_after": os.getloadavg()[0]}
 
 
 # --- the phases (each in its own process) -------------------------------------------------------
@@ -309,7 +317,8 @@ def report(results: dict, tokens: int) -> str:
             continue
         rate[name] = tokens / r["seconds"]
         lines.append(f"{label:34} {rate[name]:9,.0f} tokens/s {r['docs'] / r['seconds']:7.2f} docs/s "
-                     f"{r['seconds']:8.1f} s  cpu {r['cpu_seconds']:8.1f} s  peak RSS {r['peak_rss_mb']:5d} MB  "
+                     f"{r['seconds']:8.1f} s  cpu {r['cpu_seconds']:8.1f} s  peak RSS {r['peak_rss_mb']:5d} MB "
+                     f"PSS {r['peak_pss_mb']:5d} MB  "
                      f"RSS at {r['rss_mb_at']}  load {r['load_after']:.1f}")
     if "bare" in rate and "extract1" in rate:
         lines.append(f"(b)/(a) = {rate['extract1'] / rate['bare']:.2f}   (target ≥ 0.70)")

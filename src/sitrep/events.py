@@ -41,8 +41,9 @@ SUFFER_VERBS = numbers.KILL_VERBS | {"arrest", "detain", "capture", "intercept",
                                      "neutralize", "wound", "injure"}
 MIN_NAMED_MENTIONS = 2
 STRONG, CONTEXT = 2, 1
-# how sure the classifier must be when the words show no physical event (0) or only its context (1)
-MIN_CONFIDENCE = {0: 0.3, CONTEXT: 0.25}
+# how sure the classifier must be, by what the words alone show: nothing, an event's context, a
+# physical event ("the prison population exploded" is rare enough in conflict news to be unsure about)
+MIN_CONFIDENCE = {0: 0.3, CONTEXT: 0.25, STRONG: 0.2}
 EVENT_PREPS = {"following", "after", "during", "amid", "amidst"}  # "died following clashes": the event itself
 
 
@@ -146,8 +147,10 @@ def _violent_context(trigger: Token, sent: SpacySpan, ctx: Context) -> int:
     """How physical "attacked", "fired", "seized" are in their sentence: STRONG with a weapon or a
     death in it ("fired missiles at the palace"), CONTEXT with an armed or security actor, else 0."""
     f = ctx.found
+    weapons = [(s, e) for i, s, e in f.overrides
+               if ctx.lex.codes[ctx.lex.overrides[i].sub_event_type].event_type == "Explosions/Remote violence"]
     if (f.in_range("capture_weapons", sent.start, sent.end) or ctx.reports_deaths(sent)
-            or any(sent.start <= s and e <= sent.end and not s <= trigger.i < e for _, s, e in f.overrides)):
+            or any(sent.start <= s and e <= sent.end and not s <= trigger.i < e for s, e in weapons)):
         return STRONG
     if (any(r.side not in ("civilian", "protester") for i, r in f.roles.items() if sent.start <= i < sent.end)
             or any(t.ent_type_ == "ARMED_GROUP" for t in sent)):
@@ -275,8 +278,8 @@ def _captures(seg: Segment, ctx: Context) -> list[Typed]:
         out.append(Typed(WEAPONS, 0.8))
     for s, e in spans["verbs"]:
         verb = doc[s:e].root
-        if not is_real(verb, ctx.lex):
-            continue
+        if verb.pos_ != "VERB" or not is_real(verb, ctx.lex):
+            continue  # "the implication is clear"
         agents, _ = arguments(verb)
         direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")] or (
             [verb.head] if verb.dep_ == "acl" else [])  # "weapons seized by police"
@@ -284,8 +287,8 @@ def _captures(seg: Segment, ctx: Context) -> list[Typed]:
         weapons = [t for t in objects if _names(t, spans["weapons"])]  # "an ammo store", "explosives"
         territory = [t for t in objects if t not in weapons and (
             _in(t, spans["places"]) or t.ent_type_ in ("GPE", "LOC", "FAC"))]
-        if _in(verb, spans["territory_verbs"]) and not weapons:
-            territory = territory or direct or [verb]
+        if _in(verb, spans["territory_verbs"]) and not weapons and not territory and seg.support >= CONTEXT:
+            territory = direct or [verb]  # "forces retook it": territory when fighters are about
         if weapons:
             out.append(Typed(WEAPONS, 0.75, agents))
         if territory:
@@ -301,11 +304,12 @@ def _captures(seg: Segment, ctx: Context) -> list[Typed]:
 
 
 def classify(seg: Segment, probs: np.ndarray, model: EventModel, ctx: Context) -> list[Typed]:
-    """The segment's events: the classifier's type, replaced by a lexicon override or a capture;
-    none when only the classifier could tell and it says "(none)"."""
+    """The segment's events: the classifier's type, replaced by a lexicon override or a capture.
+    Without an override, the classifier must be sure enough for what the words show, and its
+    "(none)" vetoes segments whose words alone do not show a physical event."""
     classes = model.classes
-    if seg.support < STRONG and (classes[int(np.argmax(probs))] == NONE or probs.max() < MIN_CONFIDENCE[seg.support]):
-        return _captures(seg, ctx)  # a capture of a town or of weapons stands on its own words
+    sure = (probs * np.array([c != NONE for c in classes])).max() >= MIN_CONFIDENCE[seg.support]
+    vetoed = classes[int(np.argmax(probs))] == NONE and seg.support < STRONG
     real = np.array([c != NONE for c in classes])
     if not any(r.side == "civilian" for i, r in ctx.found.roles.items() if seg.start <= i < seg.end):
         # ACLED's violence against civilians needs civilians: a clause naming none is not one
@@ -316,14 +320,15 @@ def classify(seg: Segment, probs: np.ndarray, model: EventModel, ctx: Context) -
     probs = probs / probs.sum()
     by_type = _type_probs(probs, model, ctx)
     best = int(np.argmax(probs))
-    top = model.classes[best]
-    model_type = ctx.lex.codes[top].event_type
-    deaths = _fatalities(seg, ctx)
-    primary = Typed(top, float(probs[best]))
-    sub = _override(seg, model_type, deaths, ctx)
+    model_type = ctx.lex.codes[classes[best]].event_type
+    sub = None if vetoed else _override(seg, model_type, _fatalities(seg, ctx), ctx)
+    captures = _captures(seg, ctx)
+    if sub is None and (vetoed or not sure):
+        return captures  # a capture of a town or of weapons stands on its own words
+    primary = Typed(classes[best], float(probs[best]))
     if sub is not None:
         primary = Typed(sub, 0.6 + 0.4 * by_type.get(ctx.lex.codes[sub].event_type, 0.0))
-    captures = [c for c in _captures(seg, ctx) if c.sub_event_type != primary.sub_event_type]
+    captures = [c for c in captures if c.sub_event_type != primary.sub_event_type]
     if captures and sub is None and model_type in ("Battles", "Strategic developments"):
         primary, captures = captures[0], captures[1:]
     return [primary, *captures]
