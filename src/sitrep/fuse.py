@@ -23,7 +23,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from .aliases import fold
 from .entities import similar
 from .errors import SitrepError
-from .record import Claim, Entity, Event, Model, Span
+from .record import Claim, Entity, Event, EventFields, Model, Span
 
 T = TypeVar("T")
 
@@ -317,27 +317,11 @@ class EventSource(Model):
     evidence: list[Span] = []
 
 
-class FusedEvent(Model):
-    id: str
-    event_type: str
-    sub_event_type: str
-    event_date: str | None = None
-    time_precision: int | None = Field(default=None, ge=1, le=3)
-    actor1: str | None = None
-    actor2: str | None = None
-    assoc_actors: list[str] = []
-    location: str | None = None
-    admin1: str | None = None
-    country: str | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    geo_precision: int | None = Field(default=None, ge=1, le=3)
-    fatalities: int | None = Field(default=None, ge=0)  # the lowest count any report gave: the conservative figure
+class FusedEvent(EventFields):
+    """`fatalities` is the lowest count any report gave: the conservative figure."""
+
     fatalities_min: int | None = None
     fatalities_max: int | None = None
-    notes: str | None = None
-    cameo: str | None = None
-    plover: str | None = None
     confidence: float = 0.0
     corroboration: int  # distinct source documents
     sources: list[EventSource]

@@ -81,7 +81,9 @@ class DateMention(Model):
     time_precision: int = Field(ge=1, le=3)
 
 
-class Event(Model):
+class EventFields(Model):
+    """The ACLED columns an event has, whether one report's (`Event`) or fused across reports."""
+
     id: str
     event_type: str
     sub_event_type: str
@@ -93,13 +95,16 @@ class Event(Model):
     location: str | None = None
     admin1: str | None = None
     country: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
     geo_precision: int | None = Field(default=None, ge=1, le=3)
-    fatalities: int | None = None
+    fatalities: int | None = Field(default=None, ge=0)
     notes: str | None = None
     cameo: str | None = None
     plover: str | None = None
+
+
+class Event(EventFields):
     confidence: float = Field(ge=0.0, le=1.0)
     evidence: list[Span] = []
 
