@@ -13,7 +13,7 @@ def parse(extractor):
 
 @pytest.mark.parametrize("text, expected", [
     ("12", 12), ("1,200", 1200), ("twenty-five", 25), ("two hundred", 200), ("three thousand", 3000),
-    ("a dozen", 12), ("half a dozen", 6), ("at least 7", 7), ("more than forty", 40), ("10-15", 10),
+    ("a dozen", 12), ("two dozen", 24), ("half a dozen", 6), ("two hundred and five", 205), ("at least 7", 7), ("more than forty", 40), ("10-15", 10),
     ("one", 1), ("a", 1), ("several", 3), ("a few", 3), ("dozens", 10), ("scores", 10), ("many", 10),
     ("hundreds", 100), ("thousands", 1000), ("militants", None), ("", None),
 ])

@@ -73,8 +73,12 @@ def arguments(trigger: Token) -> tuple[list[Token], list[Token]]:
         head = trigger.head  # "militants who attacked", "attacked and killed": the head's subject acts
         agents = [c for c in head.children if c.dep_ == "nsubj"] or ([head] if trigger.dep_ == "acl"
                                                                      and head.pos_ == "NOUN" else [])
-    expand = lambda toks: [c for t in toks for c in (t, *t.conjuncts)]  # noqa: E731
-    return expand(agents), expand(patients)
+    return _with_conjuncts(agents), _with_conjuncts(patients)
+
+
+def _with_conjuncts(tokens: list[Token]) -> list[Token]:
+    """"X and Y clashed": both act."""
+    return [c for t in tokens for c in (t, *t.conjuncts)]
 
 
 def role_features(tokens: Sequence[Token], found: Found, lex: Lexicon) -> list[str]:

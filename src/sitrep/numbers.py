@@ -9,7 +9,7 @@ Convention (ACLED's conservative practice; the same rule everywhere sitrep repor
 - one person named or designated in the singular is one: "killing the fighter", "a man was
   killed", "killed Salim Jebreel" = 1;
 - vague quantities get the smallest figure they can honestly mean: "a couple" = 2,
-  "a few" / "several" = 3, "dozens" / "scores" / "many" / "numerous" = 10, "hundreds" = 100,
+  "a few" / "several" / "multiple" = 3, "dozens" / "scores" / "many" / "numerous" = 10, "hundreds" = 100,
   "thousands" = 1000; "a number of", "an unknown number of", bare plurals ("militants were
   killed") and "casualties" (dead and wounded together) give no count;
 - a count of people "killed and wounded" together cannot be split, so it gives 0 deaths;
@@ -32,8 +32,9 @@ UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen".split())}
 TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
-SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
-EXACT_WORDS = {"a": 1, "an": 1, "single": 1, "lone": 1, "both": 2, "pair": 2, "dozen": 12, "couple": 2}
+SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
+GROUP_SCALES = {"dozen", "hundred"}  # multiply the words before them only ("two hundred and five")
+EXACT_WORDS = {"a": 1, "an": 1, "single": 1, "lone": 1, "both": 2, "pair": 2, "couple": 2}
 VAGUE = {"few": 3, "several": 3, "dozens": 10, "scores": 10, "many": 10, "numerous": 10, "multiple": 3,
          "hundreds": 100, "thousands": 1000}
 UNKNOWN = {"number", "unknown", "unspecified", "undisclosed", "undetermined"}
@@ -79,10 +80,10 @@ def parse_number(text: str) -> int | None:
             current += TENS[w]
         elif w in SCALES:
             current = max(current, 1) * SCALES[w]
-            if w != "hundred":
+            if w not in GROUP_SCALES:
                 total, current = total + current, 0
         elif w in EXACT_WORDS and not seen:
-            current = EXACT_WORDS[w] if w != "dozen" else max(current, 1) * 12
+            current = EXACT_WORDS[w]
         elif w == "and":
             continue
         else:
@@ -194,7 +195,8 @@ def _args(verb: Token, deps: tuple[str, ...]) -> list[Token]:
         return own
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return _args(verb.head, deps)
-    if verb.dep_ in ("xcomp", "oprd", "ccomp") and verb.head.pos_ == "VERB" and any(d.startswith("nsubj") for d in deps):
+    subjects = any(d.startswith("nsubj") for d in deps)
+    if subjects and verb.dep_ in ("xcomp", "oprd", "ccomp") and verb.head.pos_ == "VERB":
         # "three women were reported killed", "two people were reported to have died"
         return [c for c in verb.head.children if c.dep_ in ("nsubjpass", "nsubj")]
     for conj in verb.conjuncts:  # "killing and injuring 7 soldiers": the object sits on the last verb

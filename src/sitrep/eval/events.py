@@ -100,7 +100,8 @@ class Report:
             "event_type_macro_f1": _macro_f1(gold_t, pred_t),
             "sub_event_type_accuracy": sum(g == p for g, p in zip(gold_s, pred_s)) / len(o),
             "sub_event_type_macro_f1": _macro_f1(gold_s, pred_s),
-            "location_within_25km": sum((d := x.km) is not None and d <= NEAR_KM for x in located) / max(1, len(located)),
+            "location_within_25km": sum((d := x.km) is not None and d <= NEAR_KM for x in located)
+            / max(1, len(located)),
             "fatalities_exact_where_positive": sum(x.event is not None and x.event.fatalities == x.row.fatalities
                                                    for x in dead) / max(1, len(dead)),
             "actor_overlap": sum(_overlap(x) for x in with_actors) / max(1, len(with_actors)),
