@@ -99,11 +99,14 @@ class TreeMonitor:
     """Samples RSS, PSS and CPU time of this process and all its descendants (pool workers).
 
     RSS counts a page shared by several processes (the forkserver's imports) once per process;
-    PSS splits it between them, so the PSS sum is the tree's real footprint.
+    PSS splits it between them, so the PSS sum is the tree's real footprint. PSS costs the kernel
+    a walk of every page table (about 1 ms per process), so it is read on every `pss_every`th sample.
     """
 
-    def __init__(self, interval: float = 0.2):
+    def __init__(self, interval: float = 0.5, pss_every: int = 10):
         self.interval = interval
+        self.pss_every = pss_every
+        self.samples = 0
         self.peak = 0
         self.peak_pss = 0
         self.cpu: dict[int, float] = {}
@@ -122,18 +125,19 @@ class TreeMonitor:
             i += 1
         return pids
 
-    def sample(self) -> int:
-        """Current RSS of the tree in bytes; also updates peak and per-process CPU seconds."""
+    def sample(self, with_pss: bool = True) -> int:
+        """Current RSS of the tree in bytes; also updates the peaks and per-process CPU seconds."""
         total = pss = 0
         for pid in self._tree(os.getpid()):
             try:
                 rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text() if with_pss else ""
             except (OSError, IndexError):
                 continue  # exited between listing and reading
             total += rss
-            pss += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) << 10
+            if with_pss:
+                pss += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) << 10
             self.cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
         self.peak = max(self.peak, total)
         self.peak_pss = max(self.peak_pss, pss)
@@ -141,7 +145,8 @@ class TreeMonitor:
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
-            self.sample()
+            self.samples += 1
+            self.sample(with_pss=self.samples % self.pss_every == 0)
 
     def __enter__(self) -> TreeMonitor:
         self.sample()
@@ -173,7 +178,8 @@ def measured(n: int, run: Callable[[Callable[[], None]], None]) -> dict:
         monitor.sample()
     return {"docs": done, "seconds": seconds, "cpu_seconds": sum(monitor.cpu.values()) - cpu0,
             "parent_cpu_seconds": monitor.cpu[os.getpid()] - own0,
-            "peak_rss_mb": monitor.peak >> 20, "peak_pss_mb": monitor.peak_pss >> 20, "rss_mb_at": checkpoints, "load_after": os.getloadavg()[0]}
+            "peak_rss_mb": monitor.peak >> 20, "peak_pss_mb": monitor.peak_pss >> 20, "rss_mb_at": checkpoints,
+            "load_after": os.getloadavg()[0]}
 
 
 # --- the phases (each in its own process) -------------------------------------------------------
@@ -246,7 +252,8 @@ class Replay:
 
     def __init__(self, records: Path):
         self._lines = records.open(encoding="utf-8")
-        self.version = next(json.loads(line)["extractor_version"] for line in self._lines if '"schema"' in line)
+        records = (json.loads(line) for line in self._lines if '"schema"' in line)
+        self.version = next(records)["extractor_version"]
         self._lines.seek(0)
 
     def run(self, items):
@@ -356,7 +363,7 @@ def main() -> None:
         runs = 2 if name == "setup" else 1
         out = [run_phase(name, corpus, args.docs, args.workdir) for _ in range(runs)]
         results[name] = out if name == "setup" else out[0]
-        print(f"  {name} done", flush=True)
+        print(f"  {name}: {json.dumps(results[name])}", flush=True)
     print(report(results, tokens))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -42,7 +42,7 @@ SUFFER_VERBS = numbers.KILL_VERBS | {"arrest", "detain", "capture", "intercept",
 MIN_NAMED_MENTIONS = 2
 STRONG, CONTEXT = 2, 1
 # how sure the classifier must be, by what the words alone show: nothing, an event's context, a
-# physical event ("the prison population exploded" is rare enough in conflict news to be unsure about)
+# physical event with nobody around it ("the prison population exploded")
 MIN_CONFIDENCE = {0: 0.3, CONTEXT: 0.25, STRONG: 0.2}
 EVENT_PREPS = {"following", "after", "during", "amid", "amidst"}  # "died following clashes": the event itself
 
@@ -303,12 +303,20 @@ def _captures(seg: Segment, ctx: Context) -> list[Typed]:
     return out
 
 
+def _grounded(seg: Segment, ctx: Context) -> bool:
+    """A physical trigger with people, an armed group or deaths around it is an event whatever the
+    classifier's doubts (a model from another region is unsure of the wording, not of a killing)."""
+    return (any(seg.start <= i < seg.end for i in ctx.found.roles) or any(ctx.reports_deaths(s) for s in seg.sents)
+            or any(t.ent_type_ == "ARMED_GROUP" for t in ctx.doc[seg.start:seg.end]))
+
+
 def classify(seg: Segment, probs: np.ndarray, model: EventModel, ctx: Context) -> list[Typed]:
     """The segment's events: the classifier's type, replaced by a lexicon override or a capture.
     Without an override, the classifier must be sure enough for what the words show, and its
     "(none)" vetoes segments whose words alone do not show a physical event."""
     classes = model.classes
-    sure = (probs * np.array([c != NONE for c in classes])).max() >= MIN_CONFIDENCE[seg.support]
+    sure = (probs * np.array([c != NONE for c in classes])).max() >= MIN_CONFIDENCE[seg.support] or (
+        seg.support == STRONG and _grounded(seg, ctx))
     vetoed = classes[int(np.argmax(probs))] == NONE and seg.support < STRONG
     real = np.array([c != NONE for c in classes])
     if not any(r.side == "civilian" for i, r in ctx.found.roles.items() if seg.start <= i < seg.end):
