@@ -109,6 +109,7 @@ class TreeMonitor:
         self.samples = 0
         self.peak = 0
         self.peak_pss = 0
+        self.peak_process = 0  # the largest single process: a pool worker is a 1-process extractor
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -136,6 +137,7 @@ class TreeMonitor:
             except (OSError, IndexError):
                 continue  # exited between listing and reading
             total += rss
+            self.peak_process = max(self.peak_process, rss)
             if with_pss:
                 pss += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) << 10
             self.cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
@@ -178,7 +180,8 @@ def measured(n: int, run: Callable[[Callable[[], None]], None]) -> dict:
         monitor.sample()
     return {"docs": done, "seconds": seconds, "cpu_seconds": sum(monitor.cpu.values()) - cpu0,
             "parent_cpu_seconds": monitor.cpu[os.getpid()] - own0,
-            "peak_rss_mb": monitor.peak >> 20, "peak_pss_mb": monitor.peak_pss >> 20, "rss_mb_at": checkpoints,
+            "peak_rss_mb": monitor.peak >> 20, "peak_pss_mb": monitor.peak_pss >> 20,
+            "peak_process_rss_mb": monitor.peak_process >> 20, "rss_mb_at": checkpoints,
             "load_after": os.getloadavg()[0]}
 
 
