@@ -9,6 +9,7 @@ from typing import Iterator
 import pytest
 
 from sitrep import ingest
+from sitrep.errors import DataFileError
 from sitrep.extract import Extractor
 from sitrep.ingest import Document
 from sitrep.record import ErrorRecord
@@ -93,3 +94,10 @@ def test_ingest_reads_jsonl_beyond_the_article_size_limit(tmp_path, monkeypatch)
     path.write_text("".join(json.dumps({"id": str(i), "text": TEXTS[i % 5]}) + "\n" for i in range(50)))
     assert path.stat().st_size > 1000
     assert [d.id for d in ingest.read_file(path)] == [str(i) for i in range(50)]
+
+
+def test_parallel_broken_alias_file_is_reported_not_a_dead_worker(tmp_path):
+    bad = tmp_path / "actors.yaml"
+    bad.write_text("- name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="actors.yaml"):
+        list(Extractor((str(bad),)).run(items(12), processes=2))
